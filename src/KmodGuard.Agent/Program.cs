@@ -1,0 +1,3 @@
+using KmodGuard.Agent;
+
+return Cli.Invoke(args, Console.Out, Console.Error);

@@ -1,0 +1,9 @@
+namespace KmodGuard.Core.Decisions;
+
+public enum Severity
+{
+    Info,
+    Medium,
+    High,
+    Critical,
+}

@@ -1,0 +1,7 @@
+namespace KmodGuard.Core.Decisions;
+
+public enum Verdict
+{
+    Allow,
+    Deny,
+}

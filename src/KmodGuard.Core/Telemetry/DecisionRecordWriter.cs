@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using KmodGuard.Core.Decisions;
+using KmodGuard.Core.Events;
+
+namespace KmodGuard.Core.Telemetry;
+
+/// <summary>
+/// Prints decision records, one per line: JSON (the same keys and values as the OTLP attributes, plus the
+/// record's envelope: timestamp, observed_timestamp, severity_text, event_name, body) or readable text.
+/// </summary>
+public sealed class DecisionRecordWriter(TextWriter output, DecisionRecordFormat format)
+{
+    private static readonly JsonWriterOptions JsonOptions = new()
+    {
+        // Relaxed: keeps non-ASCII names readable; control characters are still escaped.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = false,
+    };
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(2048);
+    private readonly object _gate = new();
+
+    public void Write(ModuleActivity activity, Decision decision)
+    {
+        lock (_gate)
+        {
+            output.Write(format == DecisionRecordFormat.Json ? ToJson(activity, decision, _buffer) : ToText(activity, decision));
+            output.Write('\n');
+            output.Flush();
+        }
+    }
+
+    /// <summary>The OpenTelemetry severity text for a decision (also used as the OTLP log level).</summary>
+    public static string SeverityText(Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision switch
+        {
+            { Action: EnforcementAction.UnloadFailed } => "Error",
+            { Verdict: Verdict.Deny } or { RuleAction: RuleAction.Alert } => "Warning",
+            _ => "Information",
+        };
+    }
+
+    public static string ToJson(ModuleActivity activity, Decision decision) => ToJson(activity, decision, new ArrayBufferWriter<byte>(2048));
+
+    private static string ToJson(ModuleActivity activity, Decision decision, ArrayBufferWriter<byte> buffer)
+    {
+        buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("timestamp", activity.EventTime ?? activity.ReceiveTime);
+            json.WriteString("observed_timestamp", activity.ReceiveTime);
+            json.WriteString("severity_text", SeverityText(decision));
+            json.WriteString("event_name", DecisionAttributes.EventName);
+            json.WriteString("body", DecisionSentence.For(activity, decision));
+            var attributes = new JsonAttributeWriter(json);
+            DecisionAttributes.Write(activity, decision, ref attributes);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>"2026-11-28T10:00:00.123Z DENY would_deny load crc7 /tmp/crc7.ko insmod[123] uid=0 rule=deny-world-writable-paths".</summary>
+    public static string ToText(ModuleActivity activity, Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        ArgumentNullException.ThrowIfNull(decision);
+        var sb = new StringBuilder(160);
+        sb.Append((activity.EventTime ?? activity.ReceiveTime).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        sb.Append(' ').Append(decision.RuleAction == RuleAction.Alert ? "ALERT" : Words.Of(decision.Verdict).ToUpperInvariant());
+        sb.Append(' ').Append(Words.Of(decision.Action));
+        sb.Append(' ').Append(Words.Of(activity.Operation));
+        sb.Append(' ').Append(DecisionSentence.Printable(activity.Module.Name ?? "-"));
+        sb.Append(' ').Append(DecisionSentence.Printable(activity.EffectiveFilePath ?? "-"));
+        sb.Append(' ').Append(DecisionSentence.Printable(activity.Process.Name ?? "?"));
+        sb.Append('[').Append(activity.Process.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?").Append(']');
+        if (activity.Process.UserId is int uid)
+        {
+            sb.Append(" uid=").Append(uid);
+        }
+
+        if (activity.Container is { InContainer: true } c)
+        {
+            sb.Append(" container=").Append(DecisionSentence.Printable(c.Id ?? "?"));
+        }
+
+        sb.Append(" sig=").Append(Words.Of(activity.Module.SignatureStatus));
+        sb.Append(" rule=").Append(decision.RuleId ?? "(default)");
+        return sb.ToString();
+    }
+}
