@@ -9,6 +9,8 @@
  * --comm renames the process (prctl PR_SET_NAME) before the call, e.g. to a name with a space.
  * --32 makes the call through the 32-bit entry (int 0x80), so audit reports arch=i386 (x86_64 only).
  * Each call prints one line: "<syscall> pid=<pid> ret=<ret> errno=<errno>".
+ * flood passes CLOCK_REALTIME in nanoseconds as the third argument (audit a2) of every call: the kernel ignores it
+ * and records it, so a harness can measure the time from each syscall to its decision record exactly.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -121,12 +123,15 @@ static int flood(long rate, double seconds, const char *what)
     while (now() < end) {
         long due = (long)((now() - start) * (double)rate);
         while (done < due) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            long stamp = ts.tv_sec * 1000000000L + ts.tv_nsec;
             if (strcmp(what, "finit") == 0) {
-                syscall(SYS_finit_module, -1, "", 0);
+                syscall(SYS_finit_module, -1, "", stamp);
             } else if (strcmp(what, "init") == 0) {
-                syscall(SYS_init_module, image, sizeof image, "");
+                syscall(SYS_init_module, image, sizeof image, stamp);
             } else {
-                syscall(SYS_delete_module, arg, O_NONBLOCK);
+                syscall(SYS_delete_module, arg, O_NONBLOCK, stamp);
             }
             done++;
         }
