@@ -17,7 +17,8 @@ internal sealed record ModuleInspection
     /// <summary>Lowercase hex SHA-256 of the file as stored.</summary>
     public string? Sha256 { get; init; }
 
-    public ModuleCompression Compression { get; init; }
+    /// <summary>How the file is stored; null when it could not be read.</summary>
+    public ModuleCompression? Compression { get; init; }
 
     /// <summary>Size of the ELF image after decompression; null for an uncompressed file.</summary>
     public long? DecompressedSize { get; init; }

@@ -86,9 +86,9 @@ internal sealed class ModuleInspector
         };
 
         ReadOnlyMemory<byte> elf = stored;
-        if (inspection.Compression != ModuleCompression.None)
+        if (inspection.Compression is { } compression and not ModuleCompression.None)
         {
-            DecompressedModule d = ModuleDecompressor.Decompress(stored, inspection.Compression, _maxModuleBytes, cancellation);
+            DecompressedModule d = ModuleDecompressor.Decompress(stored, compression, _maxModuleBytes, cancellation);
             if (!d.Succeeded)
             {
                 problems.Add(d.Problem!);

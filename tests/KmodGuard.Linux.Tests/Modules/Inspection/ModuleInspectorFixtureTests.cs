@@ -100,7 +100,7 @@ public sealed class ModuleInspectorFixtureTests : IDisposable
     public void Compression_is_recognised_by_content(string module, string compression, int? decompressedSize)
     {
         ModuleInspection i = Inspect(module, _both);
-        Assert.Equal(compression, i.Compression.Word());
+        Assert.Equal(compression, i.Compression?.Word());
         Assert.Equal(decompressedSize, i.DecompressedSize);
         Assert.Empty(i.Problems);
     }

@@ -31,7 +31,7 @@ public sealed class OpenSslAgreementTests : IDisposable
         ModuleInspection inspection = new ModuleInspector(trusted).Inspect(PathOf(module));
         Assert.Equal(verifies ? SignatureStatus.SignedTrusted : SignatureStatus.Invalid, inspection.Signature.Status);
 
-        byte[] image = inspection.Compression == ModuleCompression.None ? Bytes(module) : Run("xz", "-dc", PathOf(module)).Bytes;
+        byte[] image = inspection.Compression is ModuleCompression.None ? Bytes(module) : Run("xz", "-dc", PathOf(module)).Bytes;
         int sigLen = (image[^32] << 24) | (image[^31] << 16) | (image[^30] << 8) | image[^29];
         int bodyLength = image.Length - 28 - 12 - sigLen;
         string body = Write("body", image[..bodyLength]);
