@@ -43,7 +43,7 @@ public sealed class ModuleEnricherTests : IDisposable
         }
 
         ChildProcess child = ChildProcess.Start($"exec 3< '{path}'; echo $$; exec sleep 30");
-        return (child, int.Parse(child.ReadLine(), CultureInfo.InvariantCulture));
+        return (child, child.ReadPidOfSleep());
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ModuleEnricherTests : IDisposable
         }
 
         using ChildProcess child = ChildProcess.Start($"exec 3< '{big}'; echo $$; exec sleep 30");
-        int pid = int.Parse(child.ReadLine(), CultureInfo.InvariantCulture);
+        int pid = child.ReadPidOfSleep();
 
         EnrichmentResult r = Enricher().Enrich(Load("finit_module", pid, a0: 3, comm: "sleep"), TimeSpan.Zero);
 
@@ -144,7 +144,7 @@ public sealed class ModuleEnricherTests : IDisposable
         }
 
         using ChildProcess child = ChildProcess.Start($"exec 3< '{big}'; echo $$; exec sleep 30");
-        int pid = int.Parse(child.ReadLine(), CultureInfo.InvariantCulture);
+        int pid = child.ReadPidOfSleep();
 
         EnrichmentResult r = Enricher(timeout: TimeSpan.FromMilliseconds(1)).Enrich(Load("finit_module", pid, a0: 3, comm: "sleep"), TimeSpan.Zero);
 

@@ -40,6 +40,18 @@ internal sealed class ChildProcess : IDisposable
         return line.Result;
     }
 
+    /// <summary>Reads a pid the script printed with <c>echo $$</c> before <c>exec sleep</c>, and waits until the exec happened.</summary>
+    public int ReadPidOfSleep()
+    {
+        int pid = int.Parse(ReadLine(), System.Globalization.CultureInfo.InvariantCulture);
+        for (int i = 0; i < 200 && File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n') != "sleep"; i++)
+        {
+            Thread.Sleep(10);
+        }
+
+        return pid;
+    }
+
     public void Dispose()
     {
         try

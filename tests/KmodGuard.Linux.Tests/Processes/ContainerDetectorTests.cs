@@ -41,7 +41,7 @@ public sealed class ContainerDetectorTests : IDisposable
     public void A_real_child_in_the_agents_namespaces_is_on_the_host()
     {
         using ChildProcess child = ChildProcess.Start("echo $$; exec sleep 30");
-        int pid = int.Parse(child.ReadLine(), System.Globalization.CultureInfo.InvariantCulture);
+        int pid = child.ReadPidOfSleep();
         Assert.Equal(ContainerContext.Host, new ContainerDetector(ProcFileSystem.Host).Detect(pid));
     }
 

@@ -16,7 +16,7 @@ public sealed class LoaderContextReaderTests : IDisposable
     {
         // sh stays the parent of sleep (it waits), and this test process is sh's parent.
         using ChildProcess child = ChildProcess.Start("sleep 30 & echo $!; wait");
-        int sleepPid = int.Parse(child.ReadLine(), CultureInfo.InvariantCulture);
+        int sleepPid = child.ReadPidOfSleep();
         var reader = new LoaderContextReader(ProcFileSystem.Host, new ExecEventCache(), new UserNames());
 
         LoaderProcess p = reader.Read(new LoaderProcess { Pid = sleepPid, Name = "sleep" }, out string? unresolved);
@@ -40,7 +40,7 @@ public sealed class LoaderContextReaderTests : IDisposable
     public void What_the_audit_records_say_is_kept_over_proc()
     {
         using ChildProcess child = ChildProcess.Start("sleep 30 & echo $!; wait");
-        int sleepPid = int.Parse(child.ReadLine(), CultureInfo.InvariantCulture);
+        int sleepPid = child.ReadPidOfSleep();
         var reader = new LoaderContextReader(ProcFileSystem.Host, new ExecEventCache(), new UserNames());
         var known = new LoaderProcess { Pid = sleepPid, Name = "sleep", ExecutablePath = "/usr/bin/kmod", Arguments = ["insmod", "x.ko"], UserId = 1000, AuditUserId = 0 };
 
@@ -84,7 +84,7 @@ public sealed class LoaderContextReaderTests : IDisposable
     public void A_reused_pid_whose_comm_differs_is_not_read_as_the_loader()
     {
         using ChildProcess child = ChildProcess.Start("sleep 30 & echo $!; wait");
-        int sleepPid = int.Parse(child.ReadLine(), CultureInfo.InvariantCulture);
+        int sleepPid = child.ReadPidOfSleep();
         var reader = new LoaderContextReader(ProcFileSystem.Host, new ExecEventCache(), new UserNames());
 
         LoaderProcess p = reader.Read(new LoaderProcess { Pid = sleepPid, Name = "insmod" }, out string? unresolved);

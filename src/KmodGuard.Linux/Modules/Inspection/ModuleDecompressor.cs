@@ -21,6 +21,7 @@ internal static class ModuleDecompressor
 
     public static DecompressedModule Decompress(byte[] stored, ModuleCompression compression, long maxBytes, CancellationToken cancellation)
     {
+        ArgumentOutOfRangeException.ThrowIfEqual(compression, ModuleCompression.None);
         string word = compression.Word();
         try
         {
@@ -29,8 +30,7 @@ internal static class ModuleDecompressor
             {
                 ModuleCompression.Gzip => new GZipStream(input, CompressionMode.Decompress),
                 ModuleCompression.Xz => new XZStream(input),
-                ModuleCompression.Zstd => new DecompressionStream(input),
-                _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "not a compressed module"),
+                _ => new DecompressionStream(input),
             };
             return ReadBounded(decoder, word, stored.Length, maxBytes, cancellation);
         }
@@ -39,7 +39,7 @@ internal static class ModuleDecompressor
             throw;
         }
 #pragma warning disable CA1031 // The decoders report corrupt input with their own exception types; every one of them means "corrupt".
-        catch (Exception e) when (e is not ArgumentOutOfRangeException)
+        catch (Exception e)
 #pragma warning restore CA1031
         {
             return new(default, $"{word} data is corrupt: {e.Message}", LimitExceeded: false);

@@ -39,7 +39,7 @@ public sealed class ModuleFileResolverTests : IDisposable
     private static (ChildProcess Child, int Pid) HoldingFd3(string path)
     {
         ChildProcess child = ChildProcess.Start($"exec 3< '{path}'; echo $$; exec sleep 30");
-        return (child, int.Parse(child.ReadLine(), CultureInfo.InvariantCulture));
+        return (child, child.ReadPidOfSleep());
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class ModuleFileResolverTests : IDisposable
     public void A_pipe_descriptor_is_not_a_file()
     {
         using ChildProcess child = ChildProcess.Start("exec 3<&0; echo $$; exec sleep 30");
-        int pid = int.Parse(child.ReadLine(), CultureInfo.InvariantCulture);
+        int pid = child.ReadPidOfSleep();
         using ModuleFileLocation l = Resolver().Locate(Load("finit_module", pid, a0: 3, comm: "sleep"));
         Assert.Null(l.File);
         Assert.Matches($"^fd 3 of pid {pid} is not a file \\(pipe:\\[\\d+\\]\\); the loader's command line is unknown$", l.UnresolvedReason);
