@@ -75,18 +75,24 @@ internal sealed class ModuleInspector
     {
         ArgumentNullException.ThrowIfNull(stored);
         var problems = new List<string>();
+        ModuleCompression compression = ModuleCompressions.Detect(stored);
+        Span<byte> payloadSha256 = stackalloc byte[32];
         var inspection = new ModuleInspection
         {
             Path = path,
             Size = stored.Length,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(stored)),
-            Compression = ModuleCompressions.Detect(stored),
+            Sha256 = Sha256(stored, compression, payloadSha256, out bool payloadHashed),
+            Compression = compression,
             Signature = ModuleSignature.Unknown("not checked"),
             Problems = problems,
         };
+        if (stored.Length == 0)
+        {
+            problems.Add("file is empty");
+        }
 
         ReadOnlyMemory<byte> elf = stored;
-        if (inspection.Compression is { } compression and not ModuleCompression.None)
+        if (compression != ModuleCompression.None)
         {
             DecompressedModule d = ModuleDecompressor.Decompress(stored, compression, _maxModuleBytes, cancellation);
             if (!d.Succeeded)
@@ -101,11 +107,6 @@ internal sealed class ModuleInspector
             inspection = inspection with { DecompressedSize = elf.Length };
         }
 
-        if (stored.Length == 0)
-        {
-            problems.Add("file is empty");
-        }
-
         cancellation.ThrowIfCancellationRequested();
         ModInfo? modInfo = ModInfoReader.Read(elf.Span, out string? elfProblem);
         if (elfProblem is not null)
@@ -114,8 +115,28 @@ internal sealed class ModuleInspector
         }
 
         cancellation.ThrowIfCancellationRequested();
-        ModuleSignature signature = ModuleSignatureVerifier.Verify(elf, _trusted);
+        ModuleSignature signature = ModuleSignatureVerifier.Verify(elf, _trusted, payloadHashed ? payloadSha256 : default);
         return inspection with { ModInfo = modInfo, Signature = signature };
+    }
+
+    /// <summary>
+    /// SHA-256 of the file. For an uncompressed signed module the signed payload is a prefix of the file, so one pass
+    /// also yields the payload's digest for the signature check (the hash is most of an inspection's cost).
+    /// </summary>
+    private static string Sha256(byte[] stored, ModuleCompression compression, Span<byte> payloadSha256, out bool payloadHashed)
+    {
+        AppendedSignature block = default;
+        payloadHashed = compression == ModuleCompression.None && AppendedSignature.TryFind(stored, out block, out _);
+        if (!payloadHashed)
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(stored));
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(stored.AsSpan(0, block.PayloadLength));
+        hash.GetCurrentHash(payloadSha256);
+        hash.AppendData(stored.AsSpan(block.PayloadLength));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private static ModuleInspection Unreadable(string? path, long? size, string problem) => new()

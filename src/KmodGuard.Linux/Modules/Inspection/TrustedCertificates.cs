@@ -16,20 +16,21 @@ internal sealed class TrustedCertificates : IDisposable
     /// <summary>File names taken from a configured directory; anything else there (a README) is ignored.</summary>
     private static readonly string[] DirectoryExtensions = [".pem", ".crt", ".cer", ".der"];
 
-    private readonly Dictionary<(string Issuer, string Serial), X509Certificate2Collection> _byIssuerSerial = [];
-    private readonly Dictionary<string, X509Certificate2Collection> _bySubjectKeyId = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<TrustedKey> _keys = [];
+    private readonly Dictionary<(string Issuer, string Serial), TrustedKey> _byIssuerSerial = [];
+    private readonly Dictionary<string, TrustedKey> _bySubjectKeyId = new(StringComparer.OrdinalIgnoreCase);
 
-    private TrustedCertificates(IReadOnlyList<X509Certificate2> certificates)
+    private TrustedCertificates(List<X509Certificate2> certificates)
     {
         Certificates = certificates;
         foreach (X509Certificate2 cert in certificates)
         {
-            // A one-certificate collection per key: verification then cannot pick another configured certificate.
-            var only = new X509Certificate2Collection(cert);
-            _byIssuerSerial.TryAdd((cert.Issuer, cert.SerialNumber), only);
+            var key = new TrustedKey(cert);
+            _keys.Add(key);
+            _byIssuerSerial.TryAdd((cert.Issuer, cert.SerialNumber), key);
             if (cert.Extensions[Oids.SubjectKeyIdentifier] is X509SubjectKeyIdentifierExtension ski && ski.SubjectKeyIdentifier is { } id)
             {
-                _bySubjectKeyId.TryAdd(id, only);
+                _bySubjectKeyId.TryAdd(id, key);
             }
         }
     }
@@ -68,7 +69,7 @@ internal sealed class TrustedCertificates : IDisposable
     }
 
     /// <summary>The configured certificate a CMS signer names (issuer and serial, or subject key id); null when none matches.</summary>
-    public X509Certificate2Collection? Find(SubjectIdentifier signer)
+    public TrustedKey? Find(SubjectIdentifier signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
         return signer.Value switch
@@ -81,9 +82,9 @@ internal sealed class TrustedCertificates : IDisposable
 
     public void Dispose()
     {
-        foreach (X509Certificate2 cert in Certificates)
+        foreach (TrustedKey key in _keys)
         {
-            cert.Dispose();
+            key.Dispose();
         }
     }
 
