@@ -34,22 +34,26 @@ public sealed class ModuleEnricherTests : IDisposable
             timeout);
     }
 
-    private (ChildProcess Child, int Pid) HoldingFd3(string fixture)
+    private string Copied(string fixture)
     {
         string path = Path.Combine(_dir, fixture);
-        if (!File.Exists(path))
-        {
-            File.Copy(PathOf(fixture), path);
-        }
+        File.Copy(PathOf(fixture), path, overwrite: true);
+        return path;
+    }
 
-        ChildProcess child = ChildProcess.Start($"exec 3< '{path}'; echo $$; exec sleep 30");
-        return (child, child.ReadPidOfSleep());
+    /// <summary>A sparse file of zeros: slow to hash, instant to create.</summary>
+    private string Big(long size)
+    {
+        string path = Path.Combine(_dir, "big.ko");
+        using FileStream f = File.Create(path);
+        f.SetLength(size);
+        return path;
     }
 
     [Fact]
     public void A_finit_module_load_gets_file_signature_loader_and_container()
     {
-        (ChildProcess child, int pid) = HoldingFd3(Crc7Xz);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(Copied(Crc7Xz));
         using (child)
         {
             EnrichmentResult r = Enricher().Enrich(Load("finit_module", pid, a0: 3, comm: "sleep", module: "crc7"), Generous);
@@ -113,14 +117,9 @@ public sealed class ModuleEnricherTests : IDisposable
     [Fact]
     public async Task A_slow_inspection_returns_within_the_budget_and_completes_later_as_an_update()
     {
-        string big = Path.Combine(_dir, "big.ko");
-        using (FileStream f = File.Create(big))
-        {
-            f.SetLength(96L << 20);
-        }
-
-        using ChildProcess child = ChildProcess.Start($"exec 3< '{big}'; echo $$; exec sleep 30");
-        int pid = child.ReadPidOfSleep();
+        string big = Big(96L << 20);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(big);
+        using ChildProcess running = child;
 
         EnrichmentResult r = Enricher().Enrich(Load("finit_module", pid, a0: 3, comm: "sleep"), TimeSpan.Zero);
 
@@ -137,14 +136,9 @@ public sealed class ModuleEnricherTests : IDisposable
     [Fact]
     public async Task Work_past_the_timeout_is_abandoned_and_said_so()
     {
-        string big = Path.Combine(_dir, "big.ko");
-        using (FileStream f = File.Create(big))
-        {
-            f.SetLength(200L << 20);
-        }
-
-        using ChildProcess child = ChildProcess.Start($"exec 3< '{big}'; echo $$; exec sleep 30");
-        int pid = child.ReadPidOfSleep();
+        string big = Big(200L << 20);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(big);
+        using ChildProcess running = child;
 
         EnrichmentResult r = Enricher(timeout: TimeSpan.FromMilliseconds(1)).Enrich(Load("finit_module", pid, a0: 3, comm: "sleep"), TimeSpan.Zero);
 
@@ -158,7 +152,7 @@ public sealed class ModuleEnricherTests : IDisposable
     {
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
-        (ChildProcess child, int pid) = HoldingFd3(Crc7);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(Copied(Crc7));
         using (child)
         {
             EnrichmentResult r = Enricher().Enrich(Load("finit_module", pid, a0: 3, comm: "sleep"), Generous, cancel.Token);

@@ -28,6 +28,13 @@ internal sealed class ChildProcess : IDisposable
         return new ChildProcess(Process.Start(start)!);
     }
 
+    /// <summary>A sleep process holding <paramref name="path"/> open as fd 3, as insmod holds the module during finit_module.</summary>
+    public static (ChildProcess Child, int Pid) HoldingFd3(string path)
+    {
+        ChildProcess child = Start($"exec 3< '{path}'; echo $$; exec sleep 30");
+        return (child, child.ReadPidOfSleep());
+    }
+
     /// <summary>The next line the script prints, or an exception with its stderr if it ends first or takes over 10 s.</summary>
     public string ReadLine()
     {

@@ -117,17 +117,10 @@ internal static class ModuleSignatureVerifier
             return null;
         }
 
-        Span<byte> digest = stackalloc byte[64];
-        int length = hash == HashAlgorithmName.SHA256 && payloadSha256.Length == 32
-            ? Copy(payloadSha256, digest)
-            : CryptographicOperations.HashData(hash, payload, digest);
-        return key.VerifyHash(digest[..length], signer.GetSignature(), hash, s.Ecdsa);
-    }
-
-    private static int Copy(ReadOnlySpan<byte> from, Span<byte> to)
-    {
-        from.CopyTo(to);
-        return from.Length;
+        ReadOnlySpan<byte> digest = hash == HashAlgorithmName.SHA256 && payloadSha256.Length == 32
+            ? payloadSha256
+            : CryptographicOperations.HashData(hash, payload);
+        return key.VerifyHash(digest, signer.GetSignature(), hash, s.Ecdsa);
     }
 
     private static HashAlgorithmName? DigestOf(Oid algorithm) => algorithm.Value switch

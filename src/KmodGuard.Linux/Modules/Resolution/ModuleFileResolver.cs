@@ -32,12 +32,10 @@ internal sealed class ModuleFileResolver(ProcFileSystem proc, string modulesRoot
         }
 
         var reasons = new List<string>();
-        if (source?.SyscallName == "finit_module" && activity.Process.Pid is int pid && source.Arguments is [ulong fd, ..])
+        if (source?.SyscallName == "finit_module" && activity.Process.Pid is int pid && source.Arguments is [ulong fd, ..]
+            && FromDescriptor(pid, fd, activity.Process.Name, reasons) is { } fromFd)
         {
-            if (FromDescriptor(pid, fd, activity.Process.Name, reasons) is { } fromFd)
-            {
-                return fromFd;
-            }
+            return fromFd;
         }
 
         if (LoaderRequest.Parse(activity.Process.Arguments) is { } request)

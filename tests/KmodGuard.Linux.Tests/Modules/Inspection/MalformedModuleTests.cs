@@ -112,7 +112,7 @@ public sealed class MalformedModuleTests : IDisposable
     [InlineData("zstd")]
     public void Corrupt_compressed_data_is_invalid_and_named(string format)
     {
-        byte[] stored = Bytes(format switch { "gzip" => Crc7Gz, "zstd" => Crc7Zst, _ => Crc7Xz });
+        byte[] stored = Compressed(format);
         for (int i = 20; i < stored.Length - 20; i += 7)
         {
             stored[i] ^= 0x55;
@@ -129,7 +129,7 @@ public sealed class MalformedModuleTests : IDisposable
     [InlineData("zstd")]
     public void A_truncated_compressed_module_gives_a_problem_not_an_exception(string format)
     {
-        byte[] stored = Bytes(format switch { "gzip" => Crc7Gz, "zstd" => Crc7Zst, _ => Crc7Xz });
+        byte[] stored = Compressed(format);
         ModuleInspection inspection = _inspector.Inspect(stored[..(stored.Length / 2)]);
         Assert.NotEqual(SignatureStatus.SignedTrusted, inspection.Signature.Status);
         Assert.NotEmpty(inspection.Problems);
@@ -141,7 +141,7 @@ public sealed class MalformedModuleTests : IDisposable
     [InlineData("zstd")]
     public void Every_short_prefix_of_a_compressed_module_gives_a_problem(string format)
     {
-        byte[] stored = Bytes(format switch { "gzip" => Crc7Gz, "zstd" => Crc7Zst, _ => Crc7Xz });
+        byte[] stored = Compressed(format);
         for (int length = 1; length < 64; length++)
         {
             ModuleInspection inspection = _inspector.Inspect(stored[..length]);
@@ -215,16 +215,16 @@ public sealed class MalformedModuleTests : IDisposable
     }
 
     [SkippableFact]
-    public void A_fifo_does_not_block_the_inspector()
+    public async Task A_fifo_does_not_block_the_inspector()
     {
         string fifo = Path.Combine(Path.GetTempPath(), $"kmodguard-fifo-{Guid.NewGuid():n}");
         Skip.IfNot(Mono.Unix.Native.Syscall.mkfifo(fifo, Mono.Unix.Native.FilePermissions.S_IRUSR | Mono.Unix.Native.FilePermissions.S_IWUSR) == 0, "mkfifo failed here");
         try
         {
-            Task<ModuleInspection> inspection = Task.Run(() => _inspector.Inspect(fifo));
-            Assert.True(inspection.Wait(TimeSpan.FromSeconds(10)), "inspecting a FIFO blocked");
-            Assert.Equal(SignatureStatus.Unknown, inspection.Result.Signature.Status);
-            Assert.Equal("not a regular file", Assert.Single(inspection.Result.Problems));
+            // A blocking open would never return: WaitAsync fails the test with a TimeoutException instead.
+            ModuleInspection inspection = await Task.Run(() => _inspector.Inspect(fifo)).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(SignatureStatus.Unknown, inspection.Signature.Status);
+            Assert.Equal("not a regular file", Assert.Single(inspection.Problems));
         }
         finally
         {
@@ -269,6 +269,8 @@ public sealed class MalformedModuleTests : IDisposable
                 Assert.NotEqual(SignatureStatus.SignedTrusted, i.Signature.Status);
             }, iter: 1000);
     }
+
+    private static byte[] Compressed(string format) => Bytes(format switch { "gzip" => Crc7Gz, "zstd" => Crc7Zst, _ => Crc7Xz });
 
     /// <summary>CRC-32 (IEEE) as the xz block header uses it.</summary>
     private static uint Crc32(ReadOnlySpan<byte> data)

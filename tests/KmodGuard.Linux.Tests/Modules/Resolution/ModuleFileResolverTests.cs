@@ -35,18 +35,11 @@ public sealed class ModuleFileResolverTests : IDisposable
         return Convert.ToHexStringLower(SHA256.HashData(s));
     }
 
-    /// <summary>A sleep process holding <paramref name="path"/> open as fd 3, as insmod holds the module during finit_module.</summary>
-    private static (ChildProcess Child, int Pid) HoldingFd3(string path)
-    {
-        ChildProcess child = ChildProcess.Start($"exec 3< '{path}'; echo $$; exec sleep 30");
-        return (child, child.ReadPidOfSleep());
-    }
-
     [Fact]
     public void Finit_module_reads_the_loaders_descriptor()
     {
         string path = Copy(Crc7, "crc7.ko");
-        (ChildProcess child, int pid) = HoldingFd3(path);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(path);
         using (child)
         using (ModuleFileLocation l = Resolver().Locate(Load("finit_module", pid, a0: 3, comm: "sleep")))
         {
@@ -61,7 +54,7 @@ public sealed class ModuleFileResolverTests : IDisposable
     public void A_file_deleted_after_the_load_is_still_read_and_its_path_reported_without_the_suffix()
     {
         string path = Copy(Crc7, "deleted me.ko");
-        (ChildProcess child, int pid) = HoldingFd3(path);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(path);
         using (child)
         {
             File.Delete(path);
@@ -76,7 +69,7 @@ public sealed class ModuleFileResolverTests : IDisposable
     public void A_file_really_named_deleted_is_not_taken_for_a_deleted_one()
     {
         string path = Copy(Crc7, "x.ko (deleted)");
-        (ChildProcess child, int pid) = HoldingFd3(path);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(path);
         using (child)
         using (ModuleFileLocation l = Resolver().Locate(Load("finit_module", pid, a0: 3, comm: "sleep")))
         {
@@ -145,7 +138,7 @@ public sealed class ModuleFileResolverTests : IDisposable
     public void A_reused_pid_is_not_trusted_for_its_descriptors()
     {
         string path = Copy(Crc7, "crc7.ko");
-        (ChildProcess child, int pid) = HoldingFd3(path);
+        (ChildProcess child, int pid) = ChildProcess.HoldingFd3(path);
         using (child)
         using (ModuleFileLocation l = Resolver().Locate(Load("finit_module", pid, a0: 3, comm: "insmod")))
         {
