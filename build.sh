@@ -85,6 +85,8 @@ build_native() {
     NATIVE_SKIPPED="native build needs cmake, clang and libblocksruntime-dev"
     return 0
   fi
+  # The ES shim's AddressSanitizer/UBSan tests need clang's runtime libraries (CMake skips them without).
+  ensure_packages "the sanitizer build of the native tests" "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev" || true
   log "building native code"
   cmake -S native -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang >/dev/null
   cmake --build "$NATIVE_BUILD" --parallel "$(nproc)" >/dev/null
