@@ -18,7 +18,8 @@ internal static class ExtensionHost
 
     private const string Usage = "usage: kmodguard-extension [--settings FILE.plist] [--domain BUNDLE_ID] [--check]";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop, Action<EndpointSecurityGuard>? started = null)
+    /// <param name="started">Called once the client runs (tests inject events from here).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Action<EndpointSecurityGuard>? started, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);

@@ -4,7 +4,7 @@ using KmodGuard.MacOS.Extension;
 using var stop = new CancellationTokenSource();
 using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-return ExtensionHost.Run(args, Console.Out, Console.Error, stop.Token);
+return ExtensionHost.Run(args, Console.Out, Console.Error, started: null, stop.Token);
 
 void Stop(PosixSignalContext context)
 {
