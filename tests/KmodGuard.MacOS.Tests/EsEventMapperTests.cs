@@ -1,6 +1,7 @@
 using KmodGuard.Core.Events;
 using KmodGuard.MacOS.EndpointSecurity;
 using KmodGuard.MacOS.EndpointSecurity.Interop;
+using KmodGuard.Tests.Shared.MacOS;
 
 namespace KmodGuard.MacOS.Tests;
 

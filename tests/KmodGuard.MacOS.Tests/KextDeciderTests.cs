@@ -1,6 +1,7 @@
 using KmodGuard.Core.Decisions;
 using KmodGuard.MacOS.EndpointSecurity;
 using KmodGuard.MacOS.EndpointSecurity.Interop;
+using KmodGuard.Tests.Shared.MacOS;
 
 namespace KmodGuard.MacOS.Tests;
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 #define DEFAULT_MAX_PENDING 65536u
 /* The watchdog re-reads the monotonic clock at least this often, so a wall-clock jump cannot delay an answer. */
 #define MAX_WAIT_NS 50000000LL
+/* After each message the worker polls this long before sleeping: a thread wake-up costs more than the whole
+ * decision, and kext messages come in bursts (a load is AUTH then NOTIFY). */
+#define WORKER_SPIN_NS 50000LL
 
 enum { SEQ_AUTH_KEXTLOAD, SEQ_NOTIFY_KEXTLOAD, SEQ_NOTIFY_KEXTUNLOAD, SEQ_TYPES };
 
@@ -40,9 +44,11 @@ struct kg_es_client {
     pthread_cond_t work_cv;
     pthread_cond_t watchdog_cv;
     kg_pending *queue_head, *queue_tail; /* worker FIFO, under lock */
+    _Atomic uint32_t queued;             /* length of the FIFO, readable without the lock */
     kg_heap heap;                        /* unanswered AUTH messages, under lock */
     bool stopping;                       /* under lock: the handler answers directly, nothing new is queued */
     bool threads_exit;                   /* under lock */
+    int64_t watchdog_wake_ns;            /* under lock: when the sleeping watchdog wakes up anyway */
     _Atomic bool stop_requested;         /* read without lock by the worker: no more callbacks */
     pthread_t worker, watchdog;
     bool worker_started, watchdog_started;
@@ -121,6 +127,7 @@ static void enqueue_locked(kg_es_client *c, kg_pending *p)
         c->queue_tail->next = p;
     }
     c->queue_tail = p;
+    atomic_fetch_add(&c->queued, 1);
     pthread_cond_signal(&c->work_cv);
 }
 
@@ -207,7 +214,11 @@ static void handle(kg_es_client *c, const es_message_t *msg)
             }
         }
         if (held) {
-            pthread_cond_signal(&c->watchdog_cv);
+            /* Wake the watchdog only if it would sleep past this message's budget: usually it will not
+             * (budgets are seconds, it re-checks every 50 ms), which saves a thread wake-up per message. */
+            if (p->fire_at_ns < c->watchdog_wake_ns) {
+                pthread_cond_signal(&c->watchdog_cv);
+            }
         } else { /* no time to ask, or too much pending: answer now, still report it */
             respond(c, msg, default_result(c));
             count(c, C_SHIM, 1);
@@ -242,10 +253,19 @@ static void process_auth(kg_es_client *c, kg_pending *p)
     }
 }
 
+static void spin_for_work(kg_es_client *c)
+{
+    int64_t until = now_ns(c) + WORKER_SPIN_NS;
+    while (atomic_load(&c->queued) == 0 && !atomic_load(&c->stop_requested) && now_ns(c) < until) {
+        sched_yield();
+    }
+}
+
 static void *worker_main(void *arg)
 {
     kg_es_client *c = arg;
     for (;;) {
+        spin_for_work(c);
         pthread_mutex_lock(&c->lock);
         while (c->queue_head == NULL && !c->threads_exit) {
             pthread_cond_wait(&c->work_cv, &c->lock);
@@ -255,6 +275,7 @@ static void *worker_main(void *arg)
             return NULL;
         }
         kg_pending *p = c->queue_head;
+        atomic_fetch_sub(&c->queued, 1);
         c->queue_head = p->next;
         if (c->queue_head == NULL) {
             c->queue_tail = NULL;
@@ -288,7 +309,10 @@ static void *watchdog_main(void *arg)
             continue;
         }
         int64_t wait = top == NULL ? MAX_WAIT_NS : top->fire_at_ns - now;
-        timed_wait(&c->watchdog_cv, &c->lock, wait < MAX_WAIT_NS ? wait : MAX_WAIT_NS);
+        wait = wait < MAX_WAIT_NS ? wait : MAX_WAIT_NS;
+        c->watchdog_wake_ns = now + wait;
+        timed_wait(&c->watchdog_cv, &c->lock, wait);
+        c->watchdog_wake_ns = 0; /* awake: anything new is seen on the next loop */
     }
     pthread_mutex_unlock(&c->lock);
     return NULL;

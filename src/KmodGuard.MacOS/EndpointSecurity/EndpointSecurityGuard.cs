@@ -23,8 +23,14 @@ public sealed unsafe class EndpointSecurityGuard : IDisposable
     /// <exception cref="EsShimException">The client could not start; the message says what to fix.</exception>
     public static EndpointSecurityGuard Start(PolicyHolder policy, IDecisionSink sink, EsClientOptions? options = null, TimeProvider? time = null)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(sink);
+        return StartCore(policy, sink, options, time);
+    }
+
+    /// <summary>As <see cref="Start"/>; a null sink records nothing (for measuring the verdict path alone).</summary>
+    internal static EndpointSecurityGuard StartCore(PolicyHolder policy, IDecisionSink? sink, EsClientOptions? options, TimeProvider? time)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
         options ??= new EsClientOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BudgetPercent, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.BudgetPercent, 100);

@@ -12,7 +12,8 @@ namespace KmodGuard.MacOS.EndpointSecurity;
 /// allocates nothing once an event's kind is cached; <see cref="Report"/> turns every answered AUTH and every NOTIFY
 /// into a decision record. Both run on the shim's one worker thread and never throw into native code.
 /// </summary>
-internal sealed class KextDecider(PolicyHolder policy, IDecisionSink sink, EsClientOptions options, TimeProvider time)
+/// <remarks>A null sink records nothing (benchmarks measure the verdict path alone with it).</remarks>
+internal sealed class KextDecider(PolicyHolder policy, IDecisionSink? sink, EsClientOptions options, TimeProvider time)
 {
     private readonly PolicyProbeCache _probes = new();
     private readonly AuthorizationLedger _ledger = new();
@@ -45,6 +46,11 @@ internal sealed class KextDecider(PolicyHolder policy, IDecisionSink sink, EsCli
 
     public void Report(in KgEsEvent e)
     {
+        if (sink is null)
+        {
+            return;
+        }
+
         try
         {
             DateTimeOffset now = time.GetUtcNow();

@@ -1,7 +1,7 @@
 using System.Text;
 using KmodGuard.MacOS.EndpointSecurity.Interop;
 
-namespace KmodGuard.MacOS.Tests;
+namespace KmodGuard.Tests.Shared.MacOS;
 
 /// <summary>Builds the shim's flat event in managed code, as kg_es_copy_message would fill it.</summary>
 internal static class TestEvents
