@@ -101,8 +101,19 @@ check_macos_sdk() {
   native/check-macos-sdk.sh
 }
 
+# The macOS container app targets net10.0-macos (Microsoft.macOS workload), so it is not in KmodGuard.sln.
+build_macos_app() {
+  if [ "$(uname -s)" != Darwin ]; then
+    log "skipping src/KmodGuard.MacOS.App: net10.0-macos builds on macOS only (see docs/macos.md)"
+    return 0
+  fi
+  log "building src/KmodGuard.MacOS.App (net10.0-macos)"
+  dotnet build src/KmodGuard.MacOS.App -c "$CONFIG" --nologo -clp:ErrorsOnly -v quiet
+}
+
 cmd_build() {
   build_dotnet
+  build_macos_app
   build_native
 }
 

@@ -56,7 +56,12 @@ otool -l "$out/$EXT_ID" | grep -A4 LC_BUILD_VERSION | grep -q 'minos 12.0' ||
   echo "warning: the extension's LC_BUILD_VERSION minos is not 12.0 (dotnet/runtime#98124)" >&2
 
 log "3. container app"
-dotnet build "$root/src/KmodGuard.MacOS.App" -c Release -p:ApplicationId="$APP_ID" -o "$out/app-build" --nologo -v quiet
+# The activation helper: SystemExtensions has no .NET binding, so the app links this Objective-C static library.
+clang -fobjc-arc -arch arm64 -arch x86_64 -mmacosx-version-min=12.0 -Wall -Wextra -Werror \
+  -c "$root/native/macos-app/kg_sysext.m" -o "$out/kg_sysext.o"
+libtool -static -o "$out/libkg_sysext.a" "$out/kg_sysext.o"
+dotnet build "$root/src/KmodGuard.MacOS.App" -c Release -p:ApplicationId="$APP_ID" -p:ExtensionBundleId="$EXT_ID" \
+  -p:KmodGuardSysextLibrary="$out/libkg_sysext.a" -o "$out/app-build" --nologo -v quiet
 app=$out/KmodGuard.app
 cp -R "$out/app-build/KmodGuard.app" "$app"
 
