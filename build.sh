@@ -85,8 +85,10 @@ build_native() {
     NATIVE_SKIPPED="native build needs cmake, clang and libblocksruntime-dev"
     return 0
   fi
-  # The ES shim's AddressSanitizer/UBSan tests need clang's runtime libraries (CMake skips them without).
-  ensure_packages "the sanitizer build of the native tests" "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev" || true
+  # Optional tools of the macOS shim's tests (each is skipped without it): clang's sanitizer runtime for the
+  # ASan/UBSan build, valgrind, and plistutil for the property-list round trips.
+  ensure_packages "the ES shim's sanitizer, valgrind and plist tests" \
+    "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev" valgrind libplist-utils || true
   log "building native code"
   cmake -S native -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang >/dev/null
   cmake --build "$NATIVE_BUILD" --parallel "$(nproc)" >/dev/null

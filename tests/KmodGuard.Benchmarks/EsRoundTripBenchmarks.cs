@@ -61,16 +61,15 @@ public unsafe class EsRoundTripBenchmarks
     public void Cleanup()
     {
         _guard?.Dispose();
-        var latencies = new List<long>();
-        for (ulong id = 1; ; id++)
+        ulong injected = GetStats().Injected;
+        var latencies = new List<long>((int)Math.Min(injected, int.MaxValue));
+        for (ulong id = 1; id <= injected; id++)
         {
             Response r;
-            if (id > GetStats().Injected || WaitResponse(id, 0, &r) != 1)
+            if (WaitResponse(id, 0, &r) == 1)
             {
-                break;
+                latencies.Add(r.LatencyNs);
             }
-
-            latencies.Add(r.LatencyNs);
         }
 
         latencies.Sort();

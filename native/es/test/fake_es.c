@@ -1,9 +1,10 @@
 /*
  * The Endpoint Security test double: implements the subset of Apple's ES API that the shim uses (declared in
  * include/EndpointSecurity/EndpointSecurity.h with Apple's names) plus the driver API of fake_es_driver.h.
- * One client at a time, delivered serially on its own thread as ES does. Messages are kept (not freed) until
- * fake_es_reset, so a response or release after the last reference is reported as a violation instead of
- * corrupting memory.
+ * One client at a time, delivered serially on its own thread as ES does. A message whose last reference is gone
+ * stays allocated in a quarantine of the last QUARANTINE such messages, so a response or release after the last
+ * reference is reported as a violation instead of corrupting memory (a benchmark injects millions of messages, so
+ * older ones are freed).
  */
 #include <Block.h>
 #include <pthread.h>
@@ -28,6 +29,8 @@ typedef struct fake_record {
     int32_t result;
     int64_t inject_ns, deliver_ns, respond_ns, deadline_ns;
 } fake_record;
+
+#define QUARANTINE 4096
 
 /* A message the double itself delivers this close to (or past) its deadline cannot be answered in time by any
  * client: a late answer to it is counted in stats.late_deliveries, not as the client's violation. */
@@ -66,6 +69,9 @@ static int32_t g_new_client_result;
 static _Atomic uint32_t g_numer = 1, g_denom = 1; /* read without the lock: the clock is on every hot path */
 static int32_t g_subscribe_fails, g_mute_fails;
 static uint64_t g_undelivered; /* queued, not yet delivered or dropped */
+static uint64_t g_live;        /* messages with references */
+static uint64_t g_quarantine[QUARANTINE]; /* ids of released messages still allocated, oldest first (ring) */
+static size_t g_quarantine_next;
 static fake_es_stats g_stats;
 static char g_text[4096];
 static size_t g_text_length;
@@ -105,6 +111,21 @@ static fake_record *record_of(const es_message_t *msg)
 {
     const fake_extra *x = (const fake_extra *)msg->opaque;
     return &g_records[x->id - 1];
+}
+
+/* Drops one reference; the last one sends the message to the quarantine. Caller holds g_lock. */
+static void unref_locked(fake_record *r)
+{
+    if (--r->refs > 0) {
+        return;
+    }
+    g_live--;
+    uint64_t *slot = &g_quarantine[g_quarantine_next++ % QUARANTINE];
+    if (*slot != 0) {
+        free(g_records[*slot - 1].msg);
+        g_records[*slot - 1].msg = NULL;
+    }
+    *slot = (uint64_t)(r - g_records) + 1;
 }
 
 static int type_slot(uint32_t type)
@@ -154,7 +175,7 @@ static void *deliver(void *arg)
         pthread_mutex_unlock(&g_lock);
         c->handler(c, msg);
         pthread_mutex_lock(&g_lock);
-        record_of(msg)->refs--; /* the double's own reference: the message lives on only if retained */
+        unref_locked(record_of(msg)); /* the double's own reference: the message lives on only if retained */
         g_undelivered--;
         pthread_cond_broadcast(&g_changed);
     }
@@ -216,7 +237,7 @@ es_return_t es_delete_client(es_client_t *client)
         fake_record *r = &g_records[client->queue[client->queue_head] - 1];
         client->queue_head = (client->queue_head + 1) % client->queue_capacity;
         r->queued = false;
-        r->refs--;
+        unref_locked(r);
         g_undelivered--;
     }
     g_client = NULL;
@@ -322,7 +343,7 @@ void es_release_message(const es_message_t *msg)
     if (r->refs <= 0) {
         violation("message %llu: released more often than retained", (unsigned long long)(r - g_records) + 1);
     } else {
-        r->refs--;
+        unref_locked(r);
     }
     pthread_mutex_unlock(&g_lock);
 }
@@ -505,6 +526,7 @@ uint64_t fake_es_inject(const fake_es_spec *spec)
         g_stats.muted++;
     } else {
         r->refs = 1;
+        g_live++;
         r->queued = true;
         g_undelivered++;
         c->queue[(c->queue_head + c->queue_count++) % c->queue_capacity] = id;
@@ -562,10 +584,7 @@ void fake_es_get_stats(fake_es_stats *out)
 {
     pthread_mutex_lock(&g_lock);
     *out = g_stats;
-    out->live_messages = 0;
-    for (size_t i = 0; i < g_count; i++) {
-        out->live_messages += g_records[i].refs > 0;
-    }
+    out->live_messages = g_live;
     pthread_mutex_unlock(&g_lock);
 }
 
@@ -608,6 +627,9 @@ void fake_es_reset(void)
     g_numer = g_denom = 1;
     g_subscribe_fails = g_mute_fails = 0;
     g_undelivered = 0;
+    g_live = 0;
+    memset(g_quarantine, 0, sizeof g_quarantine);
+    g_quarantine_next = 0;
     uint32_t live = g_stats.live_clients;
     memset(&g_stats, 0, sizeof g_stats);
     g_stats.live_clients = live;

@@ -9,10 +9,16 @@ public static class ExtensionSettingsLoader
     /// <summary>The local fallback, an XML plist with the same keys as the settings payload.</summary>
     public const string LocalFile = "/Library/Application Support/KmodGuard/settings.plist";
 
+    // Asked for by name: CFPreferences lists a domain's keys without the values MDM forces. Other OTEL_* keys are
+    // still found when they are in the domain's key list.
     private static readonly string[] KnownKeys =
     [
         ExtensionSettings.Keys.Policy, ExtensionSettings.Keys.PolicyPath, ExtensionSettings.Keys.FailClosed,
         ExtensionSettings.Keys.MinimumHeadroomMilliseconds,
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS",
+        "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_CERTIFICATE",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_LOGS_HEADERS",
+        "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_SDK_DISABLED",
     ];
 
     /// <param name="domain">The preference domain the settings payload installs (the extension's bundle id).</param>

@@ -15,7 +15,7 @@ internal static unsafe partial class ManagedPreferences
     private const uint Utf8 = 0x08000100; // kCFStringEncodingUTF8
     private const int SInt64 = 4;         // kCFNumberSInt64Type
 
-    /// <summary>The values of <paramref name="keys"/> set in <paramref name="domain"/>, plus every OTEL_* key.</summary>
+    /// <summary>The values of <paramref name="keys"/> set in <paramref name="domain"/>, plus the OTEL_* keys its key list names.</summary>
     public static Dictionary<string, object> Read(string domain, IEnumerable<string> keys)
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
