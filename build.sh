@@ -85,6 +85,10 @@ build_native() {
     NATIVE_SKIPPED="native build needs cmake, clang and libblocksruntime-dev"
     return 0
   fi
+  # Optional tools of the macOS shim's tests (each is skipped without it): clang's sanitizer runtime for the
+  # ASan/UBSan build, valgrind, and plistutil for the property-list round trips.
+  ensure_packages "the ES shim's sanitizer, valgrind and plist tests" \
+    "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev" valgrind libplist-utils || true
   log "building native code"
   cmake -S native -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang >/dev/null
   cmake --build "$NATIVE_BUILD" --parallel "$(nproc)" >/dev/null
@@ -99,8 +103,19 @@ check_macos_sdk() {
   native/check-macos-sdk.sh
 }
 
+# The macOS container app targets net10.0-macos (Microsoft.macOS workload), so it is not in KmodGuard.sln.
+build_macos_app() {
+  if [ "$(uname -s)" != Darwin ]; then
+    log "skipping src/KmodGuard.MacOS.App: net10.0-macos builds on macOS only (see docs/macos.md)"
+    return 0
+  fi
+  log "building src/KmodGuard.MacOS.App (net10.0-macos)"
+  dotnet build src/KmodGuard.MacOS.App -c "$CONFIG" --nologo -clp:ErrorsOnly -v quiet
+}
+
 cmd_build() {
   build_dotnet
+  build_macos_app
   build_native
 }
 
