@@ -1,0 +1,10 @@
+namespace KmodGuard.Linux.KernelLog;
+
+/// <summary>A kernel log record about a module, classified, with the module it names (null when the kernel names none).</summary>
+/// <param name="Time">Wall-clock time of the record (boot time + <see cref="KmsgRecord.SinceBoot"/>).</param>
+internal sealed record KernelModuleMessage(KernelModuleMessageKind Kind, string? ModuleName, string Text, ulong Sequence, DateTimeOffset Time)
+{
+    /// <summary>The kernel refused the load (the module is not in the kernel), rather than loading it with a taint.</summary>
+    public bool LoadRefused => Kind is not (KernelModuleMessageKind.SignatureMissing or KernelModuleMessageKind.OutOfTree
+        or KernelModuleMessageKind.LicenseTaint or KernelModuleMessageKind.Staging or KernelModuleMessageKind.ForcedLoad);
+}
