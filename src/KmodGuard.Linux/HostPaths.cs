@@ -8,6 +8,9 @@ internal sealed record HostPaths(string Root)
 {
     public static HostPaths Real { get; } = new("/");
 
+    /// <summary>The running system itself rather than a directory of fake files.</summary>
+    public bool IsReal => Root == "/";
+
     public string ProcModules => Under("proc/modules");
 
     public string SysModule => Under("sys/module");
@@ -22,6 +25,9 @@ internal sealed record HostPaths(string Root)
     public string BootId => Under("proc/sys/kernel/random/boot_id");
 
     public string ModprobeDirectory => Under("etc/modprobe.d");
+
+    /// <summary>The kernel log device; under a fake root, a text capture of it.</summary>
+    public string Kmsg => Under("dev/kmsg");
 
     public string LibModules(string release) => Path.Combine(Under("lib/modules"), release);
 

@@ -47,13 +47,14 @@ public sealed class InventoryCommandTests : IDisposable
         Assert.Matches(@"^diamorphine\s+-\s+0\s+HIDDEN\s+OE\s+-\s+-$", lines[9]);
         Assert.Contains("  critical  hidden_module  module 'diamorphine' is in /sys/module (initstate live) but absent from /proc/modules", r.Out, StringComparison.Ordinal);
         Assert.Contains("[T1014, T1547.006]", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("kernel module messages", r.Out, StringComparison.Ordinal);
         Assert.EndsWith($"no baseline in {_state}/module-baseline.json yet (the agent writes one when it starts)\n", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Json_has_modules_taint_findings_and_the_baseline_comparison()
     {
-        _root.DebianCapture();
+        _root.DebianCapture().KernelLog("3,389,3009446,-;Module cordic is blacklisted\n");
         var store = new KmodGuard.Linux.Inventory.InventoryBaselineStore(_state);
         store.Save(new KmodGuard.Linux.Inventory.InventoryBaseline("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "6.1.0-56-cloud-amd64", DateTimeOffset.UnixEpoch,
             [new("dummy", null, null, null), new("gone_module", null, null, null)]));
@@ -74,6 +75,11 @@ public sealed class InventoryCommandTests : IDisposable
         Assert.Equal(["gone_module"], baseline.GetProperty("gone").EnumerateArray().Select(n => n.GetString()));
         Assert.Equal(0, root.GetProperty("findings").GetArrayLength());
         Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
+        JsonElement message = Assert.Single(root.GetProperty("kernel_messages").EnumerateArray());
+        Assert.Equal("blacklisted", message.GetProperty("kind").GetString());
+        Assert.Equal("cordic", message.GetProperty("module").GetString());
+        Assert.Equal(3.009446, message.GetProperty("since_boot").GetDouble());
+        Assert.Equal(389, message.GetProperty("sequence").GetInt64());
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class KernelScenarioTests(GuestFixture guest, ITestOutputHelper ou
     }
 
     [SkippableFact]
-    public void Inventory_lists_the_loaded_module_with_its_file_on_the_real_kernel()
+    public void Inventory_on_the_real_kernel_lists_the_module_and_names_the_unloaded_one_behind_the_taint()
     {
         GuestRun run = guest.Require();
         Skip.IfNot(run.AgentPresent, "artifacts/publish/kmodguard is not built (./build.sh e2e publishes it)");
@@ -94,9 +94,20 @@ public sealed class KernelScenarioTests(GuestFixture guest, ITestOutputHelper ou
         Assert.Equal("dummy", dummy.GetProperty("name").GetString());
         Assert.True(dummy.GetProperty("listed").GetBoolean());
         Assert.Equal("live", dummy.GetProperty("initstate").GetString());
+        Assert.Equal("", dummy.GetProperty("taint").GetString());
         Assert.True(dummy.GetProperty("has_sections").GetBoolean());
         Assert.Equal(run.Env["DUMMY_PATH"], dummy.GetProperty("file").GetString());
-        Assert.Equal(0, root.GetProperty("findings").GetArrayLength());
         Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
+
+        // The unsigned copy loaded earlier tainted the kernel (E, sticky) and was unloaded since.
+        Assert.Contains("E", root.GetProperty("taint").GetProperty("letters").GetString(), StringComparison.Ordinal);
+        JsonElement finding = Assert.Single(root.GetProperty("findings").EnumerateArray());
+        Assert.Equal("unexplained_taint", finding.GetProperty("kind").GetString());
+        Assert.EndsWith("the kernel log names dummy", finding.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Read from the real /dev/kmsg: the kernel's verdicts of this boot, classified.
+        string[] kinds = root.GetProperty("kernel_messages").EnumerateArray().Select(m => $"{m.GetProperty("kind").GetString()} {m.GetProperty("module").GetString()}").ToArray();
+        Assert.Contains("signature_missing dummy", kinds);
+        Assert.Contains("invalid_elf ", kinds);
     }
 }

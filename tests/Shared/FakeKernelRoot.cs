@@ -39,6 +39,12 @@ internal sealed class FakeKernelRoot : IDisposable
 
     public FakeKernelRoot Tainted(ulong value) => File("proc/sys/kernel/tainted", value.ToString(CultureInfo.InvariantCulture) + "\n");
 
+    /// <summary>dev/kmsg as a text capture of the device (what the inventory reads under a fake root).</summary>
+    public FakeKernelRoot KernelLog(string text) => File("dev/kmsg", text);
+
+    /// <summary>The Debian guest's real /dev/kmsg capture (tests/fixtures/kernel-log).</summary>
+    public FakeKernelRoot DebianKernelLog() => KernelLog(System.IO.File.ReadAllText(Path.Combine(FixturesDirectory, "kernel-log/debian-6.1.192-kmsg.txt")));
+
     public FakeKernelRoot ModulesDep(string text) => File($"lib/modules/{Release}/modules.dep", text);
 
     /// <summary>A loadable module's /sys/module directory, as the kernel creates it.</summary>

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using KmodGuard.Core.Telemetry;
 using KmodGuard.Linux.Inventory;
+using KmodGuard.Linux.KernelLog;
 
 namespace KmodGuard.Agent.Commands;
 
@@ -41,7 +42,16 @@ internal static class InventoryPrinter
             o.WriteLine("findings:");
             foreach (InventoryFinding f in inv.Findings)
             {
-                o.WriteLine($"  {Words.Of(f.Severity)}  {Kind(f.Kind)}  {f.Message} [{string.Join(", ", f.Techniques)}]");
+                o.WriteLine($"  {Words.Of(f.Severity)}  {Word(f.Kind)}  {f.Message} [{string.Join(", ", f.Techniques)}]");
+            }
+        }
+
+        if (inv.KernelMessages.Count > 0)
+        {
+            o.WriteLine("kernel module messages since boot:");
+            foreach (KernelModuleMessage m in inv.KernelMessages)
+            {
+                o.WriteLine($"  [{m.SinceBoot.TotalSeconds,12:F6}] {Word(m.Kind),-18}  {DecisionSentence.Printable(m.Text)}");
             }
         }
 
@@ -96,11 +106,24 @@ internal static class InventoryPrinter
             foreach (InventoryFinding f in inv.Findings)
             {
                 w.WriteStartObject();
-                w.WriteString("kind", Kind(f.Kind));
+                w.WriteString("kind", Word(f.Kind));
                 w.WriteString("module", f.ModuleName);
                 w.WriteString("severity", Words.Of(f.Severity));
                 w.WriteString("message", f.Message);
                 Strings(w, "techniques", f.Techniques);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("kernel_messages");
+            foreach (KernelModuleMessage m in inv.KernelMessages)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("sequence", m.Sequence);
+                w.WriteNumber("since_boot", Math.Round(m.SinceBoot.TotalSeconds, 6));
+                w.WriteString("kind", Word(m.Kind));
+                w.WriteString("module", m.ModuleName);
+                w.WriteString("text", m.Text);
                 w.WriteEndObject();
             }
 
@@ -158,12 +181,9 @@ internal static class InventoryPrinter
         w.WriteEndObject();
     }
 
-    private static string Kind(InventoryFindingKind k) => k switch
-    {
-        InventoryFindingKind.HiddenModule => "hidden_module",
-        InventoryFindingKind.SectionsMissing => "sections_missing",
-        _ => "unexplained_taint",
-    };
+    /// <summary>hidden_module, signature_missing, ...: enum names in the JSON's snake_case.</summary>
+    private static string Word<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     private static string Inspection(LoadedModule m) =>
         m.Inspection is { } i ? $"  ({Words.Of(i.SignatureStatus)}{(i.Sha256 is { } sha ? $", sha256 {sha[..16]}…" : "")})" : "";

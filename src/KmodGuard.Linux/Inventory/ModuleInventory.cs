@@ -1,3 +1,5 @@
+using KmodGuard.Linux.KernelLog;
+
 namespace KmodGuard.Linux.Inventory;
 
 /// <summary>A snapshot of the kernel's modules: what is loaded, how the kernel is tainted, and what does not add up.</summary>
@@ -19,6 +21,9 @@ internal sealed record ModuleInventory
     public IReadOnlyList<LoadedModule> Modules { get; init; } = [];
 
     public IReadOnlyList<InventoryFinding> Findings { get; init; } = [];
+
+    /// <summary>What the kernel said about modules since boot, as far back as its log buffer reaches (loads refused, taints).</summary>
+    public IReadOnlyList<KernelModuleMessage> KernelMessages { get; init; } = [];
 
     /// <summary>What could not be read or parsed (a malformed line, an unreadable file); the rest of the snapshot still holds.</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];

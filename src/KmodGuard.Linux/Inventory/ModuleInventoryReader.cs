@@ -1,13 +1,15 @@
 using KmodGuard.Core.Attack;
 using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Events;
+using KmodGuard.Linux.KernelLog;
 
 namespace KmodGuard.Linux.Inventory;
 
 /// <summary>
 /// Takes a <see cref="ModuleInventory"/> from /proc/modules, /sys/module, modules.dep and /proc/sys/kernel/tainted, and
 /// compares the two module views (§3.8 of the detection notes): a rootkit that unlinks itself from the module list
-/// keeps its /sys/module directory.
+/// keeps its /sys/module directory. The kernel log's module messages since boot come along (they name the module
+/// behind a taint that no loaded module explains).
 /// </summary>
 /// <param name="inspectFile">The module inspector, called for each listed module whose file modules.dep names; null to skip inspection.</param>
 internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, ModuleFacts>? inspectFile = null, TimeProvider? time = null)
@@ -16,7 +18,7 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
     private static readonly string[] RootkitTechnique = [AttackTechniques.Rootkit];
 
     /// <summary>Module taint letters that a loaded module carries for as long as it is loaded.</summary>
-    private const string ModuleTaintLetters = "POEC";
+    private const string ModuleTaintLetters = "POECF";
 
     private readonly SysModuleReader _sys = new(paths);
 
@@ -32,9 +34,12 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
             errors.Add($"{paths.Tainted}: '{taintText}' is not a number");
         }
 
+        // Under a fake root there is no boot to date the log by: times then count from the epoch.
+        DateTimeOffset bootTime = paths.IsReal ? KmsgFollower.BootTime : DateTimeOffset.UnixEpoch;
         var inventory = new ModuleInventory
         {
             TakenAt = now,
+            KernelMessages = KernelLogHistory.ModuleMessages(paths, bootTime, errors),
             KernelRelease = release,
             BootId = KernelAttribute.Read(paths.BootId),
             ModuleSupport = File.Exists(paths.ProcModules),
@@ -60,7 +65,7 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
         List<LoadedModule> hidden = ConfirmHidden(sys.Values.Where(s => s.InitState != "going" && !listed.Exists(l => l.Name == s.Name)), errors);
         modules.AddRange(hidden);
 
-        return inventory with { Modules = modules, Findings = Findings(modules, taint) };
+        return inventory with { Modules = modules, Findings = Findings(modules, taint, inventory.KernelMessages) };
     }
 
     private List<ProcModuleLine>? ReadProcModules(List<string> errors)
@@ -145,7 +150,7 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
             .ToList();
     }
 
-    private static List<InventoryFinding> Findings(List<LoadedModule> modules, KernelTaint? taint)
+    private static List<InventoryFinding> Findings(List<LoadedModule> modules, KernelTaint? taint, IReadOnlyList<KernelModuleMessage> messages)
     {
         var findings = new List<InventoryFinding>();
         foreach (LoadedModule m in modules.Where(m => !m.Listed))
@@ -174,9 +179,11 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
             {
                 if (!modules.Exists(m => m.Taint?.Contains(flag.Letter, StringComparison.Ordinal) == true))
                 {
+                    string[] named = messages.Where(m => TaintOf(m.Kind) == flag.Letter && m.ModuleName is not null).Select(m => m.ModuleName!).Distinct().ToArray();
                     findings.Add(new InventoryFinding(
                         InventoryFindingKind.UnexplainedTaint, null, Severity.Medium,
-                        $"the kernel is tainted '{flag.Letter}' ({flag.Meaning}) but no loaded module carries it: the module that caused it was unloaded, or is hidden",
+                        $"the kernel is tainted '{flag.Letter}' ({flag.Meaning}) but no loaded module carries it: the module that caused it was unloaded, or is hidden" +
+                        (named.Length > 0 ? $"; the kernel log names {string.Join(", ", named)}" : ""),
                         RootkitTechnique));
                 }
             }
@@ -184,4 +191,15 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
 
         return findings;
     }
+
+    /// <summary>The taint letter a kernel message announces, if any.</summary>
+    private static char? TaintOf(KernelModuleMessageKind kind) => kind switch
+    {
+        KernelModuleMessageKind.SignatureMissing => 'E',
+        KernelModuleMessageKind.OutOfTree => 'O',
+        KernelModuleMessageKind.LicenseTaint => 'P',
+        KernelModuleMessageKind.Staging => 'C',
+        KernelModuleMessageKind.ForcedLoad => 'F',
+        _ => null,
+    };
 }

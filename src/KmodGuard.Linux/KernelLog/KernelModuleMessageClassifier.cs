@@ -20,7 +20,8 @@ internal static class KernelModuleMessageClassifier
     private const string NoSymbolVersionText = ": no symbol version for ";
     private const string UnknownSymbolText = ": Unknown symbol ";
 
-    public static KernelModuleMessage? Classify(KmsgRecord record, DateTimeOffset time)
+    /// <param name="bootTime">Wall-clock time of boot, to date the record (see <see cref="KmsgFollower.BootTime"/>).</param>
+    public static KernelModuleMessage? Classify(KmsgRecord record, DateTimeOffset bootTime)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (!record.FromKernel)
@@ -30,7 +31,7 @@ internal static class KernelModuleMessageClassifier
 
         string text = record.Message;
         (KernelModuleMessageKind Kind, string? Name)? match = Match(text);
-        return match is { } m ? new KernelModuleMessage(m.Kind, m.Name, text, record.Sequence, time) : null;
+        return match is { } m ? new KernelModuleMessage(m.Kind, m.Name, text, record.Sequence, record.SinceBoot, bootTime + record.SinceBoot) : null;
     }
 
     private static (KernelModuleMessageKind, string?)? Match(string text)

@@ -95,7 +95,7 @@ public sealed class ModuleEnforcerTests : IDisposable
         Assert.Equal(EnforcementAction.None, Enforcer().Enforce(failed, Decide(Policy, failed)).Action);
 
         var refused = KernelLogActivities.Unmatched(
-            new KernelModuleMessage(KernelModuleMessageKind.Blacklisted, "cordic", "Module cordic is blacklisted", 389, DateTimeOffset.UnixEpoch), DateTimeOffset.UnixEpoch, null)
+            new KernelModuleMessage(KernelModuleMessageKind.Blacklisted, "cordic", "Module cordic is blacklisted", 389, TimeSpan.FromSeconds(3), DateTimeOffset.UnixEpoch), DateTimeOffset.UnixEpoch, null)
             with { Module = new ModuleFacts { Name = "cordic", FilePath = "/tmp/cordic.ko" } };
         Assert.Equal(EnforcementAction.None, Enforcer().Enforce(refused, Decide(Policy, refused)).Action);
         Assert.Empty(_kernel.ReceivedCalls());

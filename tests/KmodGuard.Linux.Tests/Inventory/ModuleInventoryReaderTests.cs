@@ -110,16 +110,39 @@ public sealed class ModuleInventoryReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_kernel_logs_module_messages_come_along_and_name_the_module_behind_an_unexplained_taint()
+    {
+        // The guest's state after the capture: signed modules loaded, the unsigned/out-of-tree/XYZ-licensed dummy copies gone.
+        _root.DebianCapture().DebianKernelLog().Tainted(12289);
+        ModuleInventory inv = Read();
+
+        Assert.Equal(25, inv.KernelMessages.Count);
+        Assert.Equal("dummy: module verification failed: signature and/or required key missing - tainting kernel", inv.KernelMessages[0].Text);
+        Assert.Equal(TimeSpan.FromMicroseconds(2878704), inv.KernelMessages[0].SinceBoot);
+        Assert.Equal(
+            [
+                "the kernel is tainted 'P' (proprietary module was loaded) but no loaded module carries it: the module that caused it was unloaded, or is hidden; the kernel log names dummy",
+                "the kernel is tainted 'O' (externally-built (\"out-of-tree\") module was loaded) but no loaded module carries it: the module that caused it was unloaded, or is hidden; the kernel log names dummy",
+                "the kernel is tainted 'E' (unsigned module was loaded) but no loaded module carries it: the module that caused it was unloaded, or is hidden; the kernel log names dummy",
+            ],
+            inv.Findings.Select(f => f.Message));
+        Assert.Empty(inv.Errors);
+    }
+
+    [Fact]
     public void Broken_files_become_errors_and_the_rest_of_the_inventory_holds()
     {
         _root.DebianCapture().Tainted(0).File("proc/sys/kernel/tainted", "garbage\n")
-            .ProcModules("dummy 16384 0 - Live 0x0\nnot a module line\n");
+            .ProcModules("dummy 16384 0 - Live 0x0\nnot a module line\n")
+            .KernelLog("5,1,100,-;x: loading out-of-tree module taints kernel.\ngarbage without a prefix\n");
         ModuleInventory inv = Read();
 
         Assert.Equal(["dummy"], inv.Modules.Where(m => m.Listed).Select(m => m.Name));
         Assert.Null(inv.Taint);
         Assert.Contains(inv.Errors, e => e.EndsWith("tainted: 'garbage' is not a number", StringComparison.Ordinal));
         Assert.Contains(inv.Errors, e => e.StartsWith("/proc/modules line 2:", StringComparison.Ordinal));
+        Assert.Contains(inv.Errors, e => e.EndsWith("dev/kmsg: no ';' between the prefix and the message", StringComparison.Ordinal));
+        Assert.Equal("x", Assert.Single(inv.KernelMessages).ModuleName);
     }
 
     [Fact]

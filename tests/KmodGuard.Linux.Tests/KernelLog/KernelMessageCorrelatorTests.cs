@@ -22,7 +22,7 @@ public sealed class KernelMessageCorrelatorTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     private static KernelModuleMessage Message(KernelModuleMessageKind kind, string? module, double atSeconds, string? text = null) =>
-        new(kind, module, text ?? $"{module}: {kind}", 1, T0.AddSeconds(atSeconds));
+        new(kind, module, text ?? $"{module}: {kind}", 1, TimeSpan.FromSeconds(atSeconds), T0.AddSeconds(atSeconds));
 
     private static ModuleActivity Load(string? name, double atSeconds, bool success = true, string id = "audit:1") => new()
     {

@@ -10,14 +10,14 @@ public class KernelModuleMessageClassifierTests
     private static KernelModuleMessage? Classify(string record)
     {
         Assert.True(KmsgParser.TryParse(Encoding.UTF8.GetBytes(record), out KmsgRecord? r, out string? error), error);
-        return KernelModuleMessageClassifier.Classify(r, Boot + r.SinceBoot);
+        return KernelModuleMessageClassifier.Classify(r, Boot);
     }
 
     [Fact]
     public void Finds_exactly_the_module_messages_of_the_real_capture()
     {
         var found = KmsgParserTests.Capture()
-            .Select(r => KernelModuleMessageClassifier.Classify(r, Boot + r.SinceBoot))
+            .Select(r => KernelModuleMessageClassifier.Classify(r, Boot))
             .OfType<KernelModuleMessage>()
             .Select(m => $"{m.Kind} {m.ModuleName ?? "-"}")
             .ToList();

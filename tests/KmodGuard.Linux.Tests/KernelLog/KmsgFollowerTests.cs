@@ -10,7 +10,7 @@ public class KmsgFollowerTests
     {
         try
         {
-            using FileStream _ = File.Open(KmsgFollower.DefaultPath, FileMode.Open, FileAccess.ReadWrite);
+            using FileStream _ = File.Open(KmsgDevice.DefaultPath, FileMode.Open, FileAccess.ReadWrite);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -28,7 +28,7 @@ public class KmsgFollowerTests
         using (KmsgFollower.Start(records.Add, fromStart: true))
         {
             // A process may write to the kernel log, but never with the kernel's facility: this is what a forgery looks like.
-            File.WriteAllText(KmsgFollower.DefaultPath, $"<5>{marker[..50]}: module verification failed: signature and/or required key missing - tainting kernel\n");
+            File.WriteAllText(KmsgDevice.DefaultPath, $"<5>{marker[..50]}: module verification failed: signature and/or required key missing - tainting kernel\n");
             KmsgRecord? forged = null;
             int before = 0;
             while (forged is null && records.TryTake(out KmsgRecord? r, TimeSpan.FromSeconds(10)))

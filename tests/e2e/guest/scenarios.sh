@@ -114,6 +114,8 @@ scenario_monitor_tmp() {
   end
 }
 
+# Last, after the unsigned copy has tainted the kernel (E) and gone: the signed dummy is loaded, the taint is not
+# explained by any loaded module, and the kernel log (read from /dev/kmsg) says which module caused it.
 scenario_inventory() {
   begin inventory
   insmod "$DUMMY"
@@ -131,7 +133,6 @@ scenario_inventory() {
 run_scenarios() {
   emit boot "release=$KVER" "agent=$(has_agent && echo yes || echo no)" "agent_runs=$(agent_can_run && echo yes || echo no)"
   scenario_boot
-  scenario_inventory
   agent_start enforce
   scenario_insmod_signed
   scenario_modprobe_signed
@@ -145,4 +146,5 @@ run_scenarios() {
   agent_start monitor
   scenario_monitor_tmp
   agent_stop
+  scenario_inventory
 }
