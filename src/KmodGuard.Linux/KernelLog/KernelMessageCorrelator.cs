@@ -15,6 +15,9 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
 {
     public const int Capacity = 1024;
 
+    /// <summary>How far apart a message and its load may be: the kernel prints inside the syscall, audit reports its end.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(2);
+
     private readonly Lock _gate = new();
     private readonly LinkedList<Pending> _pending = new();
     private readonly LinkedList<Recent> _recent = new();
