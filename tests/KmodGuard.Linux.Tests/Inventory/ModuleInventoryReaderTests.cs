@@ -72,6 +72,25 @@ public sealed class ModuleInventoryReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_hidden_module_becomes_a_critical_alert_record_with_T1014()
+    {
+        _root.DebianCapture().SysModule("diamorphine", taint: "OE", sections: false);
+        ModuleInventory inv = Read();
+        (ModuleActivity activity, Decision decision) = InventoryAlerts.For(inv.Findings[0], inv, PolicyMode.Enforce);
+
+        using var json = System.Text.Json.JsonDocument.Parse(Core.Telemetry.DecisionRecordWriter.ToJson(activity, decision));
+        var r = json.RootElement;
+        Assert.Equal("builtin-hidden-module", r.GetProperty("kmodguard.rule.id").GetString());
+        Assert.Equal("critical", r.GetProperty("kmodguard.severity").GetString());
+        Assert.Equal("alert", r.GetProperty("kmodguard.rule.action").GetString());
+        Assert.Equal("none", r.GetProperty("kmodguard.action").GetString());
+        Assert.Equal("diamorphine", r.GetProperty("kmodguard.module.name").GetString());
+        Assert.Equal("OE", r.GetProperty("kmodguard.kernel.taint").GetString());
+        Assert.Equal(["T1014", "T1547.006"], r.GetProperty("threat.technique.id").EnumerateArray().Select(t => t.GetString()));
+        Assert.StartsWith("module 'diamorphine' is in /sys/module", r.GetProperty("kmodguard.reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Built_in_modules_and_modules_going_away_are_not_hidden()
     {
         _root.DebianCapture().SysModule("leaving", initstate: "going").BuiltIn("kernel");
