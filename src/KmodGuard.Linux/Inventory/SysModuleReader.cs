@@ -42,10 +42,17 @@ internal sealed class SysModuleReader(HostPaths paths)
             return null;
         }
 
+        // Built-in modules (most of /sys/module) have no initstate and nothing else worth reading.
+        string? initstate = Attribute(dir, "initstate");
+        if (initstate is null)
+        {
+            return new SysModuleInfo(name, null, null, null, null, null, [], false);
+        }
+
         string? refcnt = Attribute(dir, "refcnt");
         return new SysModuleInfo(
             name,
-            Attribute(dir, "initstate"),
+            initstate,
             int.TryParse(refcnt, NumberStyles.None, CultureInfo.InvariantCulture, out int rc) ? rc : null,
             Attribute(dir, "taint"),
             Attribute(dir, "srcversion"),

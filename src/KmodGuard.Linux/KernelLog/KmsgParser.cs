@@ -35,7 +35,7 @@ internal static class KmsgParser
         ReadOnlySpan<byte> rest = record[(semicolon + 1)..];
         int newline = rest.IndexOf((byte)'\n');
         ReadOnlySpan<byte> message = newline < 0 ? rest : rest[..newline];
-        var properties = new List<string>();
+        List<string>? properties = null;
         ReadOnlySpan<byte> more = newline < 0 ? default : rest[(newline + 1)..];
         while (!more.IsEmpty)
         {
@@ -43,13 +43,13 @@ internal static class KmsgParser
             ReadOnlySpan<byte> line = end < 0 ? more : more[..end];
             if (line.Length > 1 && line[0] == ' ')
             {
-                properties.Add(Unescape(line[1..]));
+                (properties ??= []).Add(Unescape(line[1..]));
             }
 
             more = end < 0 ? default : more[(end + 1)..];
         }
 
-        result = new KmsgRecord((int)(priority >> 3), (int)(priority & 7), sequence, TimeSpan.FromTicks((long)micros * TimeSpan.TicksPerMicrosecond), flags, Unescape(message), properties);
+        result = new KmsgRecord((int)(priority >> 3), (int)(priority & 7), sequence, TimeSpan.FromTicks((long)micros * TimeSpan.TicksPerMicrosecond), flags, Unescape(message), properties ?? (IReadOnlyList<string>)[]);
         error = null;
         return true;
     }
