@@ -36,30 +36,19 @@ public sealed class AgentScenarioTests(GuestFixture guest, ITestOutputHelper out
 
     private static bool Successful(JsonElement r) => !r.TryGetProperty(AttributeNames.LinuxSuccess, out JsonElement v) || v.ValueKind == JsonValueKind.True;
 
-    private static void AssertAllowedSignedDummy(GuestRun run, JsonElement r)
+    [SkippableTheory]
+    [InlineData("insmod-signed")]
+    [InlineData("modprobe-signed")]
+    public void An_allowed_signed_module_is_decided_allow_signed_trusted_with_its_file_and_stays(string scenario)
     {
+        GuestRun run = RequireAgent();
+        Scenario s = run[scenario];
+        JsonElement r = Record(s, "load", "dummy", Successful);
         Assert.Equal("allow", Str(r, AttributeNames.Verdict));
         Assert.Equal("signed-trusted", Str(r, AttributeNames.SignatureStatus));
         Assert.Equal(run.Env["DUMMY_PATH"], Str(r, AttributeNames.FilePath));
         Assert.Equal(run.Env["DUMMY_SHA256"], Str(r, AttributeNames.ModuleSha256));
         Assert.Equal("none", Str(r, AttributeNames.Action));
-    }
-
-    [SkippableFact]
-    public void An_allowed_signed_module_loaded_by_insmod_is_decided_allow_signed_trusted_and_stays()
-    {
-        GuestRun run = RequireAgent();
-        Scenario s = run["insmod-signed"];
-        AssertAllowedSignedDummy(run, Record(s, "load", "dummy", Successful));
-        Assert.Equal(["dummy"], s.LoadedAt("after"));
-    }
-
-    [SkippableFact]
-    public void An_allowed_signed_module_loaded_by_modprobe_is_decided_allow_signed_trusted_and_stays()
-    {
-        GuestRun run = RequireAgent();
-        Scenario s = run["modprobe-signed"];
-        AssertAllowedSignedDummy(run, Record(s, "load", "dummy", Successful));
         Assert.Equal(["dummy"], s.LoadedAt("after"));
     }
 

@@ -13,6 +13,9 @@ public sealed class GuestFixture
     private static readonly TimeSpan PrepareTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>prepare-guest.sh's exit status for "this machine cannot run the guest" (no Debian 12 apt source, a tool missing).</summary>
+    private const int CannotRunHere = 77;
+
     public GuestFixture()
     {
         string repo = typeof(GuestFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
@@ -38,15 +41,23 @@ public sealed class GuestFixture
         }
 
         var watch = Stopwatch.StartNew();
-        if (Script(Path.Combine(repo, "tests/e2e/prepare-guest.sh"), prepare, PrepareTimeout) is { } prepareError)
+        if (Script(Path.Combine(repo, "tests/e2e/prepare-guest.sh"), prepare, PrepareTimeout, out int status) is { } prepareError)
         {
-            Failure = $"preparing the guest failed: {prepareError}";
+            if (status == CannotRunHere)
+            {
+                SkipReason = prepareError.Split('\n')[^1];
+            }
+            else
+            {
+                Failure = $"preparing the guest failed: {prepareError}";
+            }
+
             return;
         }
 
         PrepareTime = watch.Elapsed;
         watch.Restart();
-        string? bootError = Script(Path.Combine(repo, "tests/e2e/boot-guest.sh"), [RunDirectory, ((int)BootTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)], BootTimeout + TimeSpan.FromSeconds(30));
+        string? bootError = Script(Path.Combine(repo, "tests/e2e/boot-guest.sh"), [RunDirectory, ((int)BootTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)], BootTimeout + TimeSpan.FromSeconds(30), out _);
         BootTime = watch.Elapsed;
         Run = GuestRun.Load(RunDirectory);
         if (bootError is not null || !Run.Done)
@@ -79,8 +90,9 @@ public sealed class GuestFixture
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
     /// <summary>Runs a script; null when it succeeded, else what went wrong with the end of its error output.</summary>
-    private static string? Script(string path, IEnumerable<string> args, TimeSpan timeout)
+    private static string? Script(string path, IEnumerable<string> args, TimeSpan timeout, out int status)
     {
+        status = -1;
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(path);
         foreach (string a in args)
@@ -99,6 +111,7 @@ public sealed class GuestFixture
 
         string errors = stderr.Result;
         _ = stdout.Result;
-        return p.ExitCode == 0 ? null : $"{Path.GetFileName(path)} exited {p.ExitCode}: {errors[Math.Max(0, errors.Length - 2000)..].Trim()}";
+        status = p.ExitCode;
+        return status == 0 ? null : $"{Path.GetFileName(path)} exited {status}: {errors[Math.Max(0, errors.Length - 2000)..].Trim()}";
     }
 }

@@ -6,6 +6,7 @@
 #   tests/e2e/prepare-guest.sh --cache DIR --out DIR [--agent PATH]
 #
 # Writes DIR/guest.env (KEY=VALUE lines: KERNEL, INITRD, RELEASE, PACKAGE, VERSION, CERT, module paths and sha256s).
+# Exit status 77: this machine cannot run the guest (a tool or the Debian 12 apt source is missing) — a skip, not a failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The smallest Debian 12 kernel flavour with signed modules; it boots under qemu from an initramfs on ttyS0.
@@ -14,6 +15,7 @@ CACHE= OUT= AGENT=
 
 first() { echo "$1"; }
 die() { printf 'prepare-guest: %s\n' "$*" >&2; exit 1; }
+cannot() { printf 'prepare-guest: %s\n' "$*" >&2; exit 77; }
 log() { printf 'prepare-guest: %s\n' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
@@ -26,26 +28,26 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$CACHE" ] && [ -n "$OUT" ] || die "usage: prepare-guest.sh --cache DIR --out DIR [--agent PATH]"
 for tool in apt-cache apt-get dpkg-deb cpio xz lz4 zstd openssl od; do
-  command -v $tool >/dev/null || die "$tool is missing (./build.sh e2e installs what it needs as root)"
+  command -v $tool >/dev/null || cannot "$tool is missing (./build.sh e2e installs what it needs as root)"
 done
 BUSYBOX=$(command -v busybox || true)
-[ -n "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || die "a static busybox is needed (Debian package busybox-static)"
+[ -n "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || cannot "a static busybox is needed (Debian package busybox-static)"
 mkdir -p "$CACHE" "$OUT"
 CACHE=$(cd "$CACHE" && pwd) OUT=$(cd "$OUT" && pwd)
 
 # --- the kernel package -----------------------------------------------------------------------------------------
 
-resolve_package() {
-  apt-cache depends "$META_PACKAGE" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+resolve_package() { # empty when apt does not know the meta package
+  { apt-cache depends "$META_PACKAGE" 2>/dev/null || true; } | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
 }
 
 PACKAGE=$(resolve_package)
 if [ -z "$PACKAGE" ] && [ "$(id -u)" -eq 0 ]; then
   log "refreshing the apt lists to resolve $META_PACKAGE"
-  apt-get update -q >/dev/null
+  apt-get update -q >/dev/null 2>&1 || log "apt-get update failed; resolving with the lists there are"
   PACKAGE=$(resolve_package)
 fi
-[ -n "$PACKAGE" ] || die "cannot resolve $META_PACKAGE to a kernel package (is a Debian 12 apt source configured?)"
+[ -n "$PACKAGE" ] || cannot "cannot resolve $META_PACKAGE to a kernel package: no Debian 12 apt source is configured"
 VERSION=$(apt-cache policy "$PACKAGE" | awk '/Candidate:/ { print $2 }')
 [ -n "$VERSION" ] && [ "$VERSION" != "(none)" ] || die "no installable version of $PACKAGE"
 
