@@ -61,11 +61,14 @@ public sealed class GuestRun
         bool done = false;
         foreach (string raw in results.Split('\n'))
         {
-            string line = raw.TrimEnd('\r');
-            if (!line.StartsWith(Prefix, StringComparison.Ordinal))
+            // Terminal control sequences may precede a line on a serial port.
+            int at = raw.IndexOf(Prefix, StringComparison.Ordinal);
+            if (at < 0)
             {
                 continue;
             }
+
+            string line = raw[at..].TrimEnd('\r');
 
             string[] f = line[Prefix.Length..].Split(' ', 3);
             Scenario S() => scenarios.TryGetValue(f[1], out Scenario? s) ? s : scenarios[f[1]] = new Scenario(f[1]);
