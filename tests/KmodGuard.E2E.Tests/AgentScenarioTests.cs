@@ -12,11 +12,15 @@ namespace KmodGuard.E2E.Tests;
 [Collection(GuestCollection.Name)]
 public sealed class AgentScenarioTests(GuestFixture guest, ITestOutputHelper output)
 {
-    private GuestRun RequireAgent()
+    /// <summary>The run, once the agent in <paramref name="mode"/> (enforce or monitor) was up; skipped without an agent.</summary>
+    private GuestRun RequireAgent(string mode = "enforce")
     {
         GuestRun run = guest.Require();
         Skip.IfNot(run.AgentPresent, "artifacts/publish/kmodguard is not built (./build.sh e2e publishes it)");
         Skip.IfNot(run.AgentRuns, "the published kmodguard has no 'run' command yet");
+        Scenario start = run[$"agent-{mode}"];
+        Assert.True(start.Value("agent_ready") is not null,
+            $"the agent ({mode} mode) never recorded its probe unload; its stderr:\n{string.Join('\n', start.Values("agent_stderr"))}");
         return run;
     }
 
@@ -129,7 +133,7 @@ public sealed class AgentScenarioTests(GuestFixture guest, ITestOutputHelper out
     [SkippableFact]
     public void Monitor_mode_records_would_deny_and_the_module_stays()
     {
-        Scenario s = RequireAgent()["monitor-tmp"];
+        Scenario s = RequireAgent("monitor")["monitor-tmp"];
         JsonElement r = Record(s, "load", "dummy", Successful);
         Assert.Equal("deny", Str(r, AttributeNames.Verdict));
         Assert.Equal("monitor", Str(r, AttributeNames.Mode));

@@ -31,6 +31,9 @@ public sealed class Scenario(string name)
 
     public string? Value(string key) => _observations.TryGetValue(key, out List<string>? v) ? v[^1] : null;
 
+    /// <summary>Every value observed under <paramref name="key"/>, in order.</summary>
+    public IReadOnlyList<string> Values(string key) => _observations.TryGetValue(key, out List<string>? v) ? v : [];
+
     public void AddModuleLine(string label, string line)
     {
         if (!_modules.TryGetValue(label, out List<string>? lines))

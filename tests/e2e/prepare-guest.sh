@@ -158,7 +158,7 @@ if [ -n "$AGENT" ]; then
   [ -x "$AGENT" ] || die "--agent $AGENT is not an executable"
   cp "$AGENT" "$ROOT/usr/bin/kmodguard"
   # Its shared libraries, and OpenSSL, which .NET's cryptography loads at run time (dlopen: ldd cannot see it).
-  for lib in $(ldd "$AGENT" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }') \
+  for lib in $(ldd "$AGENT" 2>/dev/null | awk '$3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }') \
     /usr/lib/x86_64-linux-gnu/lib{ssl,crypto}.so.3; do
     [ -f "$lib" ] || continue
     mkdir -p "$ROOT$(dirname "$lib")"

@@ -100,29 +100,30 @@ agent_settle() {
   done
 }
 
-# Starts the agent with policy-$1.yaml and waits until it decides: probes with rmmod of a module that does not
-# exist until the agent records that unload (its audit rules are in place from then on).
+# Starts the agent with policy-$1.yaml, as scenario "agent-$1", and waits until it decides: probes with rmmod of a
+# module that does not exist until the agent records that unload (its audit rules are in place from then on).
 agent_start() {
   agent_can_run || return 0
   cp "/etc/kmodguard/policy-$1.yaml" /etc/kmodguard/policy.yaml
   : > $AGENT_OUT
-  RECORDS_SEEN=0
+  begin "agent-$1"
   $(agent_command) >>$AGENT_OUT 2>/run/agent.err &
   AGENT_PID=$!
   local i=0
   while [ $i -lt 100 ]; do
     rmmod "kmodguard_e2e_probe_$i" 2>/dev/null
     if grep -qF "kmodguard_e2e_probe_" $AGENT_OUT; then
-      obs agent_ready "$1" "$i"
-      RECORDS_SEEN=$(agent_lines)
+      obs agent_ready "$i"
+      end
       return 0
     fi
-    if ! kill -0 "$AGENT_PID" 2>/dev/null; then break; fi
+    kill -0 "$AGENT_PID" 2>/dev/null || break
     usleep 200000; i=$((i + 1))
   done
   obs agent_failed "$1"
-  sed 's/^/agent stderr: /' /run/agent.err
+  sed "s/^/@@E2E obs $SCENARIO agent_stderr /" /run/agent.err >&3
   agent_stop
+  end
 }
 
 agent_stop() {

@@ -19,33 +19,33 @@ scenario_boot() {
 scenario_insmod_signed() {
   begin insmod-signed
   run insmod_rc insmod "$DUMMY"
-  agent_wait '"kmodguard.module.name":"dummy"' 10000
+  agent_wait '"kmodguard.module.name":"dummy"' 5000
   agent_running && sleep 1
   modules after
   run rmmod_rc rmmod dummy
-  agent_wait '"kmodguard.operation":"unload"' 10000
+  agent_wait '"kmodguard.operation":"unload"' 5000
   end
 }
 
 scenario_modprobe_signed() {
   begin modprobe-signed
   run modprobe_rc modprobe dummy
-  agent_wait '"kmodguard.module.name":"dummy"' 10000
+  agent_wait '"kmodguard.module.name":"dummy"' 5000
   agent_running && sleep 1
   modules after
   run modprobe_remove_rc modprobe -r dummy
-  agent_wait '"kmodguard.operation":"unload"' 10000
+  agent_wait '"kmodguard.operation":"unload"' 5000
   end
 }
 
 scenario_rmmod_names() {
   begin rmmod-names
   insmod "$DUMMY"
-  agent_wait '"kmodguard.operation":"load"' 10000
+  agent_wait '"kmodguard.operation":"load"' 5000
   run rmmod_rc rmmod dummy
   # delete_module takes any name: the kernel audits it, hex-encoded because of the space, before looking it up.
   run rmmod_space_rc rmmod "evil mod"
-  agent_wait '"kmodguard.module.name":"evil mod"' 10000
+  agent_wait '"kmodguard.module.name":"evil mod"' 5000
   modules after
   end
 }
@@ -57,7 +57,7 @@ scenario_enforce_tmp() {
   run insmod_rc insmod /tmp/dummy.ko
   wait_gone dummy 3000
   obs gone "$(is_loaded dummy && echo no || echo yes)"
-  agent_wait '"kmodguard.action":"unloaded"' 10000
+  agent_wait '"kmodguard.action":"unloaded"' 5000
   modules after
   cleanup_dummy
   end
@@ -66,7 +66,7 @@ scenario_enforce_tmp() {
 scenario_tampered() {
   begin tampered
   run insmod_rc insmod "$TEST_MODULES/dummy-tampered.ko"
-  agent_wait 'dummy-tampered.ko' 10000
+  agent_wait 'dummy-tampered.ko' 5000
   modules after
   cleanup_dummy
   end
@@ -76,7 +76,7 @@ scenario_unsigned() {
   begin unsigned
   run insmod_rc insmod "$TEST_MODULES/dummy-unsigned.ko"
   obs taint_after_load "$(cat /sys/module/dummy/taint 2>/dev/null || echo -)"
-  agent_wait 'dummy-unsigned.ko' 10000
+  agent_wait 'dummy-unsigned.ko' 5000
   wait_gone dummy 3000
   modules after
   obs kernel_tainted "$(cat /proc/sys/kernel/tainted)"
@@ -89,7 +89,7 @@ scenario_memory_buffer() {
   # busybox insmod hands a .ko.xz to finit_module, which refuses it (ENOEXEC), then decompresses it itself and
   # calls init_module with the bytes: the kernel never sees a file.
   run insmod_rc insmod "$TEST_MODULES/dummy.ko.xz"
-  agent_wait '"kmodguard.linux.syscall":"init_module"' 10000
+  agent_wait '"kmodguard.linux.syscall":"init_module"' 5000
   modules after
   cleanup_dummy
   end
@@ -99,7 +99,7 @@ scenario_persistence() {
   begin persistence
   echo dummy > /etc/modules-load.d/x.conf
   obs written "$(cat /etc/modules-load.d/x.conf)"
-  agent_wait '/etc/modules-load.d/x.conf' 10000
+  agent_wait '/etc/modules-load.d/x.conf' 5000
   end
 }
 
@@ -107,7 +107,7 @@ scenario_monitor_tmp() {
   begin monitor-tmp
   cp "$DUMMY" /tmp/dummy.ko
   run insmod_rc insmod /tmp/dummy.ko
-  agent_wait '"kmodguard.module.name":"dummy"' 10000
+  agent_wait '"kmodguard.module.name":"dummy"' 5000
   agent_running && sleep 1
   modules after
   cleanup_dummy
