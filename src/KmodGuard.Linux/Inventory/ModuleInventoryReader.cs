@@ -62,7 +62,8 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
 
         ModulesDep dep = release is null ? ModulesDep.Empty : ModulesDep.Load(paths.LibModules(release), $"/lib/modules/{release}", errors);
         var modules = listed.Select(l => Listed(l, sys.GetValueOrDefault(l.Name), dep, errors)).ToList();
-        List<LoadedModule> hidden = ConfirmHidden(sys.Values.Where(s => s.InitState != "going" && !listed.Exists(l => l.Name == s.Name)), errors);
+        var listedNames = listed.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        List<LoadedModule> hidden = ConfirmHidden(sys.Values.Where(s => s.InitState != "going" && !listedNames.Contains(s.Name)), errors);
         modules.AddRange(hidden);
 
         return inventory with { Modules = modules, Findings = Findings(modules, taint, inventory.KernelMessages) };
