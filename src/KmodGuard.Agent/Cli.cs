@@ -12,6 +12,7 @@ internal static class Cli
         var io = new ConsoleIo(stdout, stderr);
         root.Add(PolicyCommand.Create(io));
         root.Add(InspectCommand.Create(io));
+        root.Add(InventoryCommand.Create(io));
         return root;
     }
 
