@@ -17,9 +17,9 @@ internal static class ModuleFile
         int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY);
         if (fd < 0)
         {
-            Errno errno = Stdlib.GetLastError();
+            Mono.Unix.Native.Errno errno = Stdlib.GetLastError();
             string message = $"{path}: {UnixMarshal.GetErrorDescription(errno)}";
-            throw errno is Errno.EACCES or Errno.EPERM ? new UnauthorizedAccessException(message) : new IOException(message);
+            throw errno is Mono.Unix.Native.Errno.EACCES or Mono.Unix.Native.Errno.EPERM ? new UnauthorizedAccessException(message) : new IOException(message);
         }
 
         return new SafeFileHandle(fd, ownsHandle: true);
