@@ -189,7 +189,7 @@ cmd_test() {
   cmd_build
   mkdir -p "$RESULTS"
   # The packaging tests (tests/KmodGuard.Packaging.Tests) skip, saying why, when these are missing.
-  ensure_packages "the packaging tests" debootstrap lintian rpm python3-seccomp systemd || true
+  ensure_packages "the packaging tests" debootstrap lintian rpm python3-seccomp systemd systemd-container || true
   local project
   for project in tests/*/*.Tests.csproj; do
     run_dotnet_suite "$project"

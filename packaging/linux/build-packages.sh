@@ -38,7 +38,7 @@ install -m 0644 "$ROOT/docs/deployment.md" "$ROOT/README.md" "$DOC/"
 install -D -m 0644 "$HERE/modprobe-denylist.conf" "$DOC/examples/modprobe-denylist.conf"
 {
   printf 'kmodguard (%s) unstable; urgency=medium\n\n' "$VERSION"
-  printf '  * Release %s. See https://github.com/kmodguard/kmodguard for the changes.\n\n' "$VERSION"
+  printf '  * Release %s. See the README for what it does.\n\n' "$VERSION"
   printf ' -- KmodGuard authors <maintainers@kmodguard.invalid>  %s\n' "$(date -u -R -d "@$SOURCE_DATE_EPOCH")"
 } | gzip -9n >"$DOC/changelog.gz"
 chmod 0644 "$DOC/changelog.gz" "$STAGE/usr/share/bash-completion/completions/kmodguard"

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using KmodGuard.Core.Policy;
 using KmodGuard.Core.Policy.Compiled;
+using KmodGuard.Core.Telemetry;
 
 namespace KmodGuard.Agent.Configuration;
 
@@ -29,7 +30,7 @@ internal sealed class PolicyReloader : IDisposable
     /// <param name="holder">The policy in force, as loaded by <see cref="LoadInitial"/>.</param>
     /// <param name="path">The policy file.</param>
     /// <param name="pollInterval">How often to look at the file; null reloads on SIGHUP only.</param>
-    /// <param name="report">Receives every reload attempt (the agent logs it; a rejection is an agent error).</param>
+    /// <param name="report">Receives every reload attempt (the agent logs it; a rejection is an agent error). Must not throw.</param>
     public PolicyReloader(PolicyHolder holder, string path, TimeSpan? pollInterval, Action<PolicyReloadResult> report)
     {
         ArgumentNullException.ThrowIfNull(holder);
@@ -112,20 +113,24 @@ internal sealed class PolicyReloader : IDisposable
             }
             catch (PolicyLoadException e)
             {
-                return Publish(new PolicyReloadResult(trigger, PolicyReloadOutcome.Rejected, current, null, e.Errors,
-                    $"policy reload ({Words(trigger)}) rejected, keeping the running policy ({Describe(current)}): " +
-                    (e.Errors.Count > 1 ? $"{e.Errors.Count} errors, the first: " : "") + (e.Errors.Count > 0 ? e.Errors[0].ToString() : e.Message)));
+                return Publish(Rejected(trigger, current, e.Errors, e.Message));
+            }
+#pragma warning disable CA1031 // Whatever fails in loading, the running policy stays and the reloader keeps working.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                return Publish(Rejected(trigger, current, [new PolicyError(_path, 1, 1, $"unexpected {e.GetType().Name}: {e.Message}")], e.Message));
             }
 
             if (next.Sha256 == current.Sha256)
             {
                 return Publish(new PolicyReloadResult(trigger, PolicyReloadOutcome.Unchanged, current, null, [],
-                    $"policy reload ({Words(trigger)}): {_path} is unchanged ({Describe(current)})"));
+                    $"policy reload ({TriggerText(trigger)}): {_path} is unchanged ({Describe(current)})"));
             }
 
             CompiledPolicy replaced = _holder.Swap(next);
             return Publish(new PolicyReloadResult(trigger, PolicyReloadOutcome.Swapped, next, replaced, [],
-                $"policy reloaded ({Words(trigger)}) from {_path}: {Describe(next)}; replaced sha256 {replaced.Sha256[..16]}"));
+                $"policy reloaded ({TriggerText(trigger)}) from {_path}: {Describe(next)}; replaced sha256 {replaced.Sha256[..16]}"));
         }
     }
 
@@ -146,7 +151,7 @@ internal sealed class PolicyReloader : IDisposable
     }
 
     internal static string Describe(CompiledPolicy p) =>
-        $"sha256 {p.Sha256[..16]}, {p.Rules.Count} rule{(p.Rules.Count == 1 ? "" : "s")}, mode {Core.Telemetry.Words.Of(p.Mode)}";
+        $"sha256 {p.Sha256[..16]}, {p.Rules.Count} rule{(p.Rules.Count == 1 ? "" : "s")}, mode {Words.Of(p.Mode)}";
 
     private async Task RunAsync(FileStamp seen, CancellationToken stop)
     {
@@ -181,13 +186,18 @@ internal sealed class PolicyReloader : IDisposable
         }
     }
 
+    private static PolicyReloadResult Rejected(PolicyReloadTrigger trigger, CompiledPolicy current, IReadOnlyList<PolicyError> errors, string fallback) =>
+        new(trigger, PolicyReloadOutcome.Rejected, current, null, errors,
+            $"policy reload ({TriggerText(trigger)}) rejected, keeping the running policy ({Describe(current)}): " +
+            (errors.Count > 1 ? $"{errors.Count} errors, the first: " : "") + (errors.Count > 0 ? errors[0].ToString() : fallback));
+
     private PolicyReloadResult Publish(PolicyReloadResult result)
     {
         _report(result);
         return result;
     }
 
-    private static string Words(PolicyReloadTrigger trigger) => trigger switch
+    private static string TriggerText(PolicyReloadTrigger trigger) => trigger switch
     {
         PolicyReloadTrigger.Signal => "SIGHUP",
         PolicyReloadTrigger.FileChanged => "file changed",

@@ -1,5 +1,5 @@
 using KmodGuard.Linux.Audit.Netlink;
-using KmodGuard.Linux.Audit.Netlink.Interop;
+using KmodGuard.Linux.Audit.Session;
 
 namespace KmodGuard.Agent.Status;
 
@@ -22,12 +22,8 @@ internal static class KernelAuditReader
         }
         catch (AuditNetlinkException e)
         {
-            error = e.Errno switch
-            {
-                Errno.EPERM => "reading the kernel's audit status needs root (CAP_AUDIT_CONTROL)",
-                Errno.EPROTONOSUPPORT or Errno.EAFNOSUPPORT => "this kernel has no audit support (CONFIG_AUDIT is off)",
-                _ => $"cannot read the kernel's audit status: {e.Message}",
-            };
+            // The agent's own explanations: no audit in the kernel, a container, missing privileges.
+            error = AuditStartupErrors.Explain(e, multicast: false).Message;
             return null;
         }
         catch (TimeoutException e)

@@ -23,6 +23,7 @@ internal sealed class StatusServer : IDisposable
     private readonly Action<string> _onError;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private long _refused;
 
     private StatusServer(Socket listener, string path, IStatusSource source, Action<string> onError)
     {
@@ -37,8 +38,6 @@ internal sealed class StatusServer : IDisposable
 
     /// <summary>Connections refused because the peer was not root.</summary>
     public long Refused => Interlocked.Read(ref _refused);
-
-    private long _refused;
 
     /// <summary>
     /// Creates the directory (0700) if needed, replaces a stale socket left by a crashed agent, and listens.
