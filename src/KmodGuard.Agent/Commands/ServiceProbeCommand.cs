@@ -49,8 +49,11 @@ internal static class ServiceProbeCommand
             return Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
         }
 
+        var warnings = new List<string>();
+        TelemetryConfig telemetry = TelemetryEnvironment.Apply(config.Telemetry, Environment.GetEnvironmentVariable, warnings);
+        warnings.ForEach(w => io.Error.WriteLine($"kmodguard: warning: {w}"));
         var holder = new PolicyHolder(initial);
-        var status = new ProbeStatus(holder, TelemetryEnvironment.Apply(config.Telemetry, Environment.GetEnvironmentVariable, []));
+        var status = new ProbeStatus(holder, telemetry);
         using ServiceNotifier notifier = ServiceNotifier.FromEnvironment();
         using StatusServer? server = StartStatus(io, config.StatusSocket, status);
         using var reloader = new PolicyReloader(holder, config.Policy.Path, config.Policy.Watch ? PolicyReloader.DefaultPollInterval : null, result =>

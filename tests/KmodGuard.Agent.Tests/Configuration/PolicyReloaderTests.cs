@@ -14,21 +14,29 @@ public sealed class PolicyReloaderTests : IDisposable
 
     private readonly TempDirectory _dir = new();
     private readonly BlockingCollection<PolicyReloadResult> _reports = [];
+    private PolicyReloader? _reloader;
 
     public void Dispose()
     {
+        _reloader?.Dispose();
         _dir.Dispose();
         _reports.Dispose();
     }
 
     private string PolicyPath => _dir.File("policy.yaml");
 
-    private (PolicyHolder Holder, PolicyReloader Reloader) Start(TimeSpan? poll)
+    /// <summary>Starts a reloader on <paramref name="initial"/> (null: no policy file yet), polling unless told not to.</summary>
+    private PolicyHolder Running(string? initial, bool poll = true)
     {
+        if (initial is not null)
+        {
+            _dir.Write("policy.yaml", initial);
+        }
+
         var holder = new PolicyHolder(PolicyReloader.LoadInitial(PolicyPath, out _));
-        var reloader = new PolicyReloader(holder, PolicyPath, poll, _reports.Add);
-        reloader.Start();
-        return (holder, reloader);
+        _reloader = new PolicyReloader(holder, PolicyPath, poll ? Poll : null, _reports.Add);
+        _reloader.Start();
+        return holder;
     }
 
     private PolicyReloadResult Next()
@@ -56,100 +64,77 @@ public sealed class PolicyReloaderTests : IDisposable
     [Fact]
     public void An_edited_policy_is_swapped_in_and_logged_with_hash_and_rule_count()
     {
-        _dir.Write("policy.yaml", Monitor);
-        (PolicyHolder holder, PolicyReloader reloader) = Start(Poll);
-        using (reloader)
-        {
-            CompiledPolicy before = holder.Current;
-            File.WriteAllText(PolicyPath, Enforce);
-            PolicyReloadResult r = Next();
-            Assert.Equal(PolicyReloadOutcome.Swapped, r.Outcome);
-            Assert.Equal(PolicyReloadTrigger.FileChanged, r.Trigger);
-            Assert.Same(before, r.Replaced);
-            Assert.Same(holder.Current, r.Current);
-            Assert.Equal(2, holder.Current.Rules.Count);
-            Assert.Matches($"^policy reloaded \\(file changed\\) from {PolicyPath}: sha256 [0-9a-f]{{16}}, 2 rules, mode enforce; replaced sha256 {before.Sha256[..16]}$", r.Message);
-        }
+        PolicyHolder holder = Running(Monitor);
+        CompiledPolicy before = holder.Current;
+        File.WriteAllText(PolicyPath, Enforce);
+        PolicyReloadResult r = Next();
+        Assert.Equal(PolicyReloadOutcome.Swapped, r.Outcome);
+        Assert.Equal(PolicyReloadTrigger.FileChanged, r.Trigger);
+        Assert.Same(before, r.Replaced);
+        Assert.Same(holder.Current, r.Current);
+        Assert.Equal(2, holder.Current.Rules.Count);
+        Assert.Matches($"^policy reloaded \\(file changed\\) from {PolicyPath}: sha256 [0-9a-f]{{16}}, 2 rules, mode enforce; replaced sha256 {before.Sha256[..16]}$", r.Message);
     }
 
     [Fact]
     public void An_editor_that_writes_a_new_file_and_renames_it_over_the_old_one_is_followed()
     {
-        _dir.Write("policy.yaml", Monitor);
-        (PolicyHolder holder, PolicyReloader reloader) = Start(Poll);
-        using (reloader)
-        {
-            string swap = _dir.Write(".policy.yaml.swp", Enforce);
-            File.Move(swap, PolicyPath, overwrite: true);
-            Assert.Equal(PolicyReloadOutcome.Swapped, Next().Outcome);
-            Assert.Equal(Core.Decisions.PolicyMode.Enforce, holder.Current.Mode);
-        }
+        PolicyHolder holder = Running(Monitor);
+        string swap = _dir.Write(".policy.yaml.swp", Enforce);
+        File.Move(swap, PolicyPath, overwrite: true);
+        Assert.Equal(PolicyReloadOutcome.Swapped, Next().Outcome);
+        Assert.Equal(Core.Decisions.PolicyMode.Enforce, holder.Current.Mode);
     }
 
     [Fact]
     public void A_broken_save_keeps_the_running_policy_and_reports_located_errors()
     {
-        _dir.Write("policy.yaml", Monitor);
-        (PolicyHolder holder, PolicyReloader reloader) = Start(Poll);
-        using (reloader)
-        {
-            CompiledPolicy running = holder.Current;
-            File.WriteAllText(PolicyPath, Monitor + "  - id: b\n    action: explode\n");
-            PolicyReloadResult r = Next();
-            Assert.Equal(PolicyReloadOutcome.Rejected, r.Outcome);
-            Assert.Same(running, holder.Current);
-            Assert.Equal($"{PolicyPath}:8:13", $"{r.Errors[0].Source}:{r.Errors[0].Line}:{r.Errors[0].Column}");
-            Assert.StartsWith("policy reload (file changed) rejected, keeping the running policy (sha256 ", r.Message, StringComparison.Ordinal);
+        PolicyHolder holder = Running(Monitor);
+        CompiledPolicy running = holder.Current;
+        File.WriteAllText(PolicyPath, Monitor + "  - id: b\n    action: explode\n");
+        PolicyReloadResult r = Next();
+        Assert.Equal(PolicyReloadOutcome.Rejected, r.Outcome);
+        Assert.Same(running, holder.Current);
+        Assert.Equal($"{PolicyPath}:8:13", $"{r.Errors[0].Source}:{r.Errors[0].Line}:{r.Errors[0].Column}");
+        Assert.StartsWith("policy reload (file changed) rejected, keeping the running policy (sha256 ", r.Message, StringComparison.Ordinal);
 
-            // Fixing the file brings the reload through.
-            File.WriteAllText(PolicyPath, Enforce);
-            Assert.Equal(PolicyReloadOutcome.Swapped, Next().Outcome);
-        }
+        // Fixing the file brings the reload through.
+        File.WriteAllText(PolicyPath, Enforce);
+        Assert.Equal(PolicyReloadOutcome.Swapped, Next().Outcome);
     }
 
     [Fact]
     public void A_deleted_policy_file_keeps_the_running_policy()
     {
-        _dir.Write("policy.yaml", Monitor);
-        (PolicyHolder holder, PolicyReloader reloader) = Start(Poll);
-        using (reloader)
-        {
-            CompiledPolicy running = holder.Current;
-            File.Delete(PolicyPath);
-            PolicyReloadResult r = Next();
-            Assert.Equal(PolicyReloadOutcome.Rejected, r.Outcome);
-            Assert.Contains("does not exist", r.Errors[0].Message, StringComparison.Ordinal);
-            Assert.Same(running, holder.Current);
-        }
+        PolicyHolder holder = Running(Monitor);
+        CompiledPolicy running = holder.Current;
+        File.Delete(PolicyPath);
+        PolicyReloadResult r = Next();
+        Assert.Equal(PolicyReloadOutcome.Rejected, r.Outcome);
+        Assert.Contains("does not exist", r.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Same(running, holder.Current);
     }
 
     [Fact]
     public void A_policy_file_created_after_start_replaces_the_embedded_default()
     {
-        (PolicyHolder holder, PolicyReloader reloader) = Start(Poll);
-        using (reloader)
-        {
-            Assert.Equal(DefaultPolicy.SourceName, holder.Current.Source);
-            _dir.Write("policy.yaml", Enforce);
-            Assert.Equal(PolicyReloadOutcome.Swapped, Next().Outcome);
-            Assert.Equal(PolicyPath, holder.Current.Source);
-        }
+        PolicyHolder holder = Running(null);
+        Assert.Equal(DefaultPolicy.SourceName, holder.Current.Source);
+        _dir.Write("policy.yaml", Enforce);
+        Assert.Equal(PolicyReloadOutcome.Swapped, Next().Outcome);
+        Assert.Equal(PolicyPath, holder.Current.Source);
     }
 
     [Fact]
     public void Without_watching_only_a_reload_request_reads_the_file()
     {
-        _dir.Write("policy.yaml", Monitor);
-        (PolicyHolder holder, PolicyReloader reloader) = Start(poll: null);
-        using (reloader)
-        {
-            File.WriteAllText(PolicyPath, Enforce);
-            Assert.False(_reports.TryTake(out _, TimeSpan.FromMilliseconds(300)));
-            reloader.RequestReload();
-            PolicyReloadResult r = Next();
-            Assert.Equal(PolicyReloadTrigger.Signal, r.Trigger);
-            Assert.Equal(PolicyReloadOutcome.Swapped, r.Outcome);
-        }
+        Running(Monitor, poll: false);
+        File.WriteAllText(PolicyPath, Enforce);
+        Assert.False(_reports.TryTake(out _, TimeSpan.FromMilliseconds(300)));
+        _reloader!.RequestReload();
+        PolicyReloadResult r = Next();
+        Assert.Equal(PolicyReloadTrigger.Signal, r.Trigger);
+        Assert.Equal(PolicyReloadOutcome.Swapped, r.Outcome);
     }
 
     [Fact]
