@@ -13,6 +13,9 @@ internal static class BashCompletion
     /// <summary>The installed command's name (the root command's own name is the running process's).</summary>
     private const string Program = "kmodguard";
 
+    /// <summary>The completion function; its tables are named after it.</summary>
+    private const string Function = "_kmodguard";
+
     /// <summary>Marks "complete a file name" in the generated tables.</summary>
     private const string FileMarker = "@file";
 
@@ -33,7 +36,7 @@ internal static class BashCompletion
         Table(s, "options", options);
         Table(s, "values", values);
         Table(s, "arguments", arguments);
-        string f = Function(Program);
+        const string f = Function;
         s.Append($$"""
 
             {{f}}_words() {
@@ -75,7 +78,7 @@ internal static class BashCompletion
 
         void Table(StringBuilder sb, string name, List<(string Key, string Words)> rows)
         {
-            sb.Append("declare -gA ").Append(Function(Program)).Append('_').Append(name).Append("=(\n");
+            sb.Append("declare -gA ").Append(Function).Append('_').Append(name).Append("=(\n");
             foreach ((string key, string words) in rows)
             {
                 sb.Append("  [").Append(Quote(key)).Append("]=").Append(Quote(words)).Append('\n');
@@ -142,8 +145,6 @@ internal static class BashCompletion
 
     private static bool IsPlainWord(string word) =>
         word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=');
-
-    private static string Function(string program) => "_" + new string(program.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
