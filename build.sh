@@ -207,7 +207,7 @@ cmd_test() {
 # --- package --------------------------------------------------------------------------------------
 
 cmd_package() {
-  ensure_packages "the .deb and .rpm packages" rpm binutils || die "building the packages needs rpm (rpmbuild) and binutils (objdump)"
+  ensure_packages "the .deb and .rpm packages" rpm dpkg-dev binutils || die "building the packages needs rpm (rpmbuild), dpkg-dev (dpkg-shlibdeps) and binutils (strip)"
   publish_agent || die "the NativeAOT publish failed (see artifacts/publish.log)"
   log "building the .deb and .rpm (artifacts/packages)"
   packaging/linux/build-packages.sh "$ARTIFACTS/publish" "$ARTIFACTS/packages"

@@ -50,8 +50,14 @@ public sealed class DebInstallTests(Packages packages, DebianRoot debian) : ICla
 
         Install();
 
-        // The layout and the modes.
-        Assert.Equal("755", Mode("/usr/bin/kmodguard"));
+        // The layout and the modes; the native libraries the publish produced travel with the binary.
+        Assert.Equal("../lib/kmodguard/kmodguard", new FileInfo(InRoot("/usr/bin/kmodguard")).LinkTarget);
+        Assert.Equal("755", Mode("/usr/lib/kmodguard/kmodguard"));
+        foreach (string library in Directory.EnumerateFiles(Path.Combine(Repo.Artifacts, "publish"), "*.so"))
+        {
+            Assert.Equal("644", Mode("/usr/lib/kmodguard/" + Path.GetFileName(library)));
+        }
+
         Assert.Equal("644", Mode(Unit));
         Assert.Equal("640", Mode("/etc/kmodguard/kmodguard.yaml"));
         Assert.Equal("640", Mode("/etc/kmodguard/policy.yaml"));

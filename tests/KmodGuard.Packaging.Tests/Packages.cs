@@ -15,13 +15,15 @@ public sealed class Packages
     /// <summary>The file tree both packages ship (the .deb's layout).</summary>
     public string Stage => Path.Combine(Path.GetDirectoryName(Deb)!, "stage");
 
-    public string Binary => Path.Combine(Stage, "usr", "bin", "kmodguard");
+    /// <summary>The agent as packaged (/usr/lib/kmodguard/kmodguard, beside the native libraries it loads).</summary>
+    public string Binary => Path.Combine(Stage, "usr", "lib", "kmodguard", "kmodguard");
 
     private (string? Deb, string? Rpm, string? Failure) Require()
     {
         Repo.SkipUnlessTool("dpkg-deb", "dpkg");
         Repo.SkipUnlessTool("rpmbuild", "rpm");
-        Repo.SkipUnlessTool("objdump", "binutils");
+        Repo.SkipUnlessTool("dpkg-shlibdeps", "dpkg-dev");
+        Repo.SkipUnlessTool("strip", "binutils");
         (string? deb, string? rpm, string? failure) = _built.Value;
         Assert.True(failure is null, failure);
         return (deb, rpm, null);

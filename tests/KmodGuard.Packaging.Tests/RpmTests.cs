@@ -35,7 +35,8 @@ public sealed class RpmTests(Packages packages)
         Assert.Contains("systemctl enable kmodguard.service", scripts, StringComparison.Ordinal);
         Assert.Contains("disable --now kmodguard.service", scripts, StringComparison.Ordinal);
         Assert.Contains("rm -rf /var/lib/kmodguard", scripts, StringComparison.Ordinal);
-        Assert.Contains(Lines(Repo.Run("rpm", "-qp", "--requires", packages.Rpm)), r => r.StartsWith("glibc >= 2.", StringComparison.Ordinal));
+        Assert.Contains(Lines(Repo.Run("rpm", "-qp", "--requires", packages.Rpm)), r => r.StartsWith("libc.so.6(GLIBC_2.", StringComparison.Ordinal));
+        Assert.DoesNotContain(Lines(Repo.Run("rpm", "-qp", "--provides", packages.Rpm)), p => p.Contains(".so", StringComparison.Ordinal));
     }
 
     /// <summary>Directories the system owns, which the .deb lists and the .rpm rightly does not claim.</summary>
