@@ -13,6 +13,10 @@ internal static class Cli
         root.Add(PolicyCommand.Create(io));
         root.Add(InspectCommand.Create(io));
         root.Add(InventoryCommand.Create(io));
+        root.Add(StatusCommand.Create(io));
+        root.Add(VersionCommand.Create(io));
+        root.Add(CompletionCommand.Create(io, () => root));
+        root.Add(ServiceProbeCommand.Create(io));
         return root;
     }
 
