@@ -17,7 +17,7 @@ internal static class HostResource
             ["service.version"] = ServiceVersion(),
             ["host.name"] = Environment.MachineName,
             ["os.type"] = OperatingSystem.IsMacOS() ? "darwin" : OperatingSystem.IsLinux() ? "linux" : Environment.OSVersion.Platform.ToString().ToLowerInvariant(),
-            ["os.version"] = Environment.OSVersion.Version.ToString(),
+            ["os.version"] = OsVersion(),
         };
         if (MachineId() is { } id)
         {
@@ -25,6 +25,23 @@ internal static class HostResource
         }
 
         return attributes;
+    }
+
+    /// <summary>The kernel release on Linux (as uname -r), the product version elsewhere.</summary>
+    private static string OsVersion()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                return File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return Environment.OSVersion.Version.ToString();
     }
 
     public static string ServiceVersion() =>
