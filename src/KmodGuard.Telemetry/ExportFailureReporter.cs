@@ -21,6 +21,8 @@ internal sealed class ExportFailureReporter : EventListener
         "OpenTelemetry-PersistentStorage-Abstractions-Otlp",
     ];
 
+    private static readonly string[] StackMarkers = [" ---> ", "   at ", "\n", "\r"];
+
     private readonly Lock _gate = new();
     private ILogger? _agent;
     private string _endpoint = "";
@@ -84,16 +86,30 @@ internal sealed class ExportFailureReporter : EventListener
         agent.ExportFailed(_endpoint, Describe(eventData), suppressed);
     }
 
-    private static string Describe(EventWrittenEventArgs e)
+    /// <summary>The exporter's message with the exception's first line only: one readable log line, no stack trace.</summary>
+    internal static string Describe(EventWrittenEventArgs e)
     {
         object?[] payload = e.Payload is null ? [] : [.. e.Payload];
+        string text;
         try
         {
-            return e.Message is null ? e.EventName ?? "unknown exporter error" : string.Format(CultureInfo.InvariantCulture, e.Message, payload);
+            text = e.Message is null ? $"{e.EventName}: {string.Join("; ", payload)}" : string.Format(CultureInfo.InvariantCulture, e.Message, payload);
         }
         catch (FormatException)
         {
-            return $"{e.EventName}: {string.Join("; ", payload)}";
+            text = $"{e.EventName}: {string.Join("; ", payload)}";
         }
+
+        int cut = text.Length;
+        foreach (string marker in StackMarkers)
+        {
+            int i = text.IndexOf(marker, StringComparison.Ordinal);
+            if (i >= 0 && i < cut)
+            {
+                cut = i;
+            }
+        }
+
+        return text[..cut].TrimEnd();
     }
 }

@@ -17,7 +17,9 @@ namespace KmodGuard.Telemetry;
 /// </summary>
 internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
 {
-    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
+    // Flushes wait in short slices: the SDK's ForceFlush can miss the export-done signal and then sleeps up to a
+    // second before it looks again (seen with 1.20.1); slices also notice a stop while the exporter hangs.
+    private static readonly TimeSpan FlushSlice = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
 
     private readonly Channel<PendingDecision> _queue;
@@ -156,8 +158,8 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
     {
         while (true)
         {
-            TimeSpan timeout = Stopping ? Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _stopDeadline)) : FlushTimeout;
-            if (_flush((int)Math.Clamp(timeout.TotalMilliseconds, 1, FlushTimeout.TotalMilliseconds)))
+            TimeSpan timeout = Stopping ? Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _stopDeadline)) : FlushSlice;
+            if (_flush((int)Math.Clamp(timeout.TotalMilliseconds, 1, FlushSlice.TotalMilliseconds)))
             {
                 return true;
             }

@@ -37,7 +37,7 @@ public sealed class TelemetrySettings
     public int ExportBatchSize { get; set; } = 512;
 
     /// <summary>How long stopping may spend exporting queued records; the rest go to the spill for the next start.</summary>
-    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Keep failed export requests on disk and resend them (OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=disk).</summary>
     public bool DiskRetry { get; set; } = true;

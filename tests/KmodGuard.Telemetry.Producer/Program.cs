@@ -14,12 +14,19 @@ using Microsoft.Extensions.Logging;
 //   KMODGUARD_PRODUCER_RATE    rate: decisions per second (default 10000)
 //   KMODGUARD_PRODUCER_SECONDS rate: duration (default 60)
 //   KMODGUARD_STATE_DIRECTORY  the state directory (disk retry and spill); default /var/lib/kmodguard
+//   KMODGUARD_PRODUCER_LINGER_SECONDS  stay running this long after recording (the SDK's disk retry runs in a live process)
+//   KMODGUARD_STOP_TIMEOUT_SECONDS  time allowed to export the queue at exit (default: the agent's)
 //   KMODGUARD_NO_CONSOLE=1     no decision lines on stdout (for long runs)
 string mode = Environment.GetEnvironmentVariable("KMODGUARD_PRODUCER_MODE") ?? "samples";
 var settings = new TelemetrySettings();
 if (Environment.GetEnvironmentVariable("KMODGUARD_STATE_DIRECTORY") is { Length: > 0 } state)
 {
     settings.StateDirectory = state;
+}
+
+if (Environment.GetEnvironmentVariable("KMODGUARD_STOP_TIMEOUT_SECONDS") is { Length: > 0 })
+{
+    settings.StopTimeout = TimeSpan.FromSeconds(Int("KMODGUARD_STOP_TIMEOUT_SECONDS", 10));
 }
 
 IDecisionSink console = Environment.GetEnvironmentVariable("KMODGUARD_NO_CONSOLE") == "1"
@@ -41,6 +48,7 @@ using (TelemetryPipeline pipeline = TelemetryPipeline.Start(settings, console, l
         _ => throw new ArgumentException($"KMODGUARD_PRODUCER_MODE: expected samples, burst or rate, got '{mode}'"),
     };
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"producer: recorded {recorded} decisions in {clock.Elapsed.TotalMilliseconds:F0} ms"));
+    Thread.Sleep(TimeSpan.FromSeconds(Int("KMODGUARD_PRODUCER_LINGER_SECONDS", 0)));
     pipeline.AgentLogger.Stopping("test producer done");
 }
 
@@ -52,6 +60,8 @@ static long Samples(IDecisionSink sink, int rounds)
     {
         foreach ((ModuleActivity a, Decision d) in SampleDecisions.All(n))
         {
+            // As the agent's decision loop does: metrics, then the record.
+            KmodGuardMetrics.DecisionMade(a, d, TimeSpan.FromMilliseconds(0.2));
             sink.Record(a, d);
         }
     }

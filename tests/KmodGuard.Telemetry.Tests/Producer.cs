@@ -11,7 +11,8 @@ internal static class Producer
 
     public sealed record Result(int ExitCode, string[] Stdout, string Stderr, TimeSpan Elapsed);
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
+    /// <summary>Runs the producer to its end, or until <paramref name="stop"/> (then it is killed, which is not a failure).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null, CancellationToken stop = default)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
@@ -31,17 +32,23 @@ internal static class Producer
 
         var clock = Stopwatch.StartNew();
         using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cts.Token, stop);
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            await process.WaitForExitAsync(either.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the producer did not exit in time; stderr:\n{await stderr}");
+            if (!stop.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the producer did not exit in time; stderr:\n{await stderr}");
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None);
         }
 
         return new Result(process.ExitCode, (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries), await stderr, clock.Elapsed);
