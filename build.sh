@@ -169,6 +169,7 @@ run_native_suite() {
 
 cmd_test() {
   cmd_build
+  ensure_packages "the telemetry wire-format test (protoc --decode_raw)" protobuf-compiler || true
   mkdir -p "$RESULTS"
   local project
   for project in tests/*/*.Tests.csproj; do
