@@ -37,6 +37,7 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
     private long _droppedUnreported;
     private long _damagedUnreported;
     private long _lastReport;
+    private long _replayed;
 
     /// <param name="records">Logger for decision records (category <see cref="DecisionLog.Category"/>).</param>
     /// <param name="agent">Logger for the sink's own warnings.</param>
@@ -84,6 +85,9 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
             KmodGuardMetrics.RecordsDropped.Add(1);
         }
     }
+
+    /// <summary>Decisions waiting in memory.</summary>
+    internal int Queued => _queue.Reader.Count;
 
     /// <summary>Exports what is queued within the stop timeout; what remains goes to the spill for the next start.</summary>
     public void Dispose()
@@ -171,11 +175,16 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
         }
     }
 
+    /// <summary>Replays one spilled line; like queued records, at most one batch is handed to the SDK before a flush.</summary>
     private void ReplayLine(string line)
     {
         try
         {
             DecisionLog.WriteSpilled(_records, line);
+            if (++_replayed % _batchSize == 0)
+            {
+                Flush();
+            }
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {

@@ -137,6 +137,30 @@ public sealed class OtlpDecisionSinkTests : IDisposable
     }
 
     [Fact]
+    public void A_large_spill_and_a_large_burst_pass_through_the_SDK_batch_queue_without_loss()
+    {
+        // More than the SDK's 2,048-record queue, both from the spill (an earlier run) and from the decision path.
+        (var a, var d) = SampleDecisions.MacDeny();
+        Directory.CreateDirectory(SpillDir);
+        File.WriteAllLines(Path.Combine(SpillDir, "20261128T100000-000000.jsonl"), Enumerable.Repeat(DecisionRecordWriter.ToJson(a, d), 5000));
+
+        using var pipeline = new RecordingPipeline(batched: true);
+        using (DecisionSpill spill = DecisionSpill.Open(SpillDir, 64 << 20))
+        using (OtlpDecisionSink sink = pipeline.Sink(new TelemetrySettings { StopTimeout = TimeSpan.FromSeconds(30) }, spill))
+        {
+            for (int i = 0; i < 5000; i++)
+            {
+                (var la, var ld) = SampleDecisions.All(i)[i % 4];
+                sink.Record(la, ld);
+            }
+
+            Assert.True(SpinWait.SpinUntil(() => spill.TotalBytes == 0, TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(10_000, pipeline.Decisions.Count);
+    }
+
+    [Fact]
     public void Stopping_exports_what_is_queued()
     {
         using var pipeline = new RecordingPipeline();

@@ -5,16 +5,20 @@ using OpenTelemetry.Logs;
 
 namespace KmodGuard.Telemetry.Tests;
 
-/// <summary>The OpenTelemetry logging pipeline with a recording exporter in place of OTLP.</summary>
+/// <summary>
+/// The OpenTelemetry logging pipeline with a recording exporter in place of OTLP: behind the SDK's batch processor
+/// (its default 2,048-record queue, which drops when full) or a simple one that exports each record at once.
+/// </summary>
 internal sealed class RecordingPipeline : IDisposable
 {
-    public RecordingPipeline()
+    private readonly OpenTelemetrySdk _sdk;
+
+    public RecordingPipeline(bool batched = false)
     {
-        Factory = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
-        {
-            o.AddProcessor(new RecordTimestamps());
-            o.AddProcessor(new SimpleLogRecordExportProcessor(Exporter));
-        }));
+        _sdk = OpenTelemetrySdk.Create(b => b.WithLogging(l => l
+            .AddProcessor(new RecordTimestamps())
+            .AddProcessor(batched ? new BatchLogRecordExportProcessor(Exporter) : new SimpleLogRecordExportProcessor(Exporter))));
+        Factory = _sdk.GetLoggerFactory();
         Records = Factory.CreateLogger(DecisionLog.Category);
         Agent = Factory.CreateLogger(AgentLog.Category);
     }
@@ -29,8 +33,11 @@ internal sealed class RecordingPipeline : IDisposable
 
     public IReadOnlyList<ExportedRecord> Decisions => [.. Exporter.Records.Where(r => r.EventName == DecisionAttributes.EventName)];
 
-    public OtlpDecisionSink Sink(TelemetrySettings settings, DecisionSpill? spill = null, Func<int, bool>? flush = null) =>
-        new(Records, Agent, flush ?? (_ => true), spill, settings);
+    /// <summary>The SDK's ForceFlush, as the real pipeline passes it to the sink.</summary>
+    public bool Flush(int milliseconds) => _sdk.LoggerProvider.ForceFlush(milliseconds);
 
-    public void Dispose() => Factory.Dispose();
+    public OtlpDecisionSink Sink(TelemetrySettings settings, DecisionSpill? spill = null, Func<int, bool>? flush = null) =>
+        new(Records, Agent, flush ?? Flush, spill, settings);
+
+    public void Dispose() => _sdk.Dispose();
 }

@@ -162,6 +162,20 @@ internal sealed partial class AspireDashboard : IAsyncDisposable
         return records;
     }
 
+    /// <summary>How many log records <paramref name="serviceName"/> has sent (cheap: reads the count, not the records).</summary>
+    public async Task<long> CountLogsAsync(string serviceName)
+    {
+        using HttpResponseMessage response = await _http.GetAsync(new Uri($"api/telemetry/logs?resource={Uri.EscapeDataString(serviceName)}&limit=1", UriKind.Relative));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using JsonDocument doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return doc.RootElement.GetProperty("totalCount").GetInt64();
+    }
+
     /// <summary>Polls until <paramref name="serviceName"/> has at least <paramref name="count"/> records matching <paramref name="filter"/>, or the timeout passes.</summary>
     public async Task<IReadOnlyList<DashboardLogRecord>> WaitForLogsAsync(string serviceName, int count, TimeSpan timeout, Func<DashboardLogRecord, bool>? filter = null)
     {
