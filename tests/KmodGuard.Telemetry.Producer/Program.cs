@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging;
 //   KMODGUARD_STATE_DIRECTORY  the state directory (disk retry and spill); default /var/lib/kmodguard
 //   KMODGUARD_PRODUCER_LINGER_SECONDS  stay running this long after recording (the SDK's disk retry runs in a live process)
 //   KMODGUARD_STOP_TIMEOUT_SECONDS  time allowed to export the queue at exit (default: the agent's)
+//   KMODGUARD_QUEUE_CAPACITY, KMODGUARD_SPILL_LIMIT_MB  the in-memory queue and disk spill bounds (default: the agent's)
 //   KMODGUARD_NO_CONSOLE=1     no decision lines on stdout (for long runs)
 string mode = Environment.GetEnvironmentVariable("KMODGUARD_PRODUCER_MODE") ?? "samples";
 var settings = new TelemetrySettings();
@@ -28,6 +29,9 @@ if (Environment.GetEnvironmentVariable("KMODGUARD_STOP_TIMEOUT_SECONDS") is { Le
 {
     settings.StopTimeout = TimeSpan.FromSeconds(Int("KMODGUARD_STOP_TIMEOUT_SECONDS", 10));
 }
+
+settings.QueueCapacity = Int("KMODGUARD_QUEUE_CAPACITY", settings.QueueCapacity);
+settings.SpillLimitBytes = Int("KMODGUARD_SPILL_LIMIT_MB", (int)(settings.SpillLimitBytes >> 20)) * (1L << 20);
 
 IDecisionSink console = Environment.GetEnvironmentVariable("KMODGUARD_NO_CONSOLE") == "1"
     ? new CountingSink()

@@ -37,15 +37,18 @@ public sealed class SustainedRateHarness(ITestOutputHelper output) : IDisposable
             ["KMODGUARD_PRODUCER_RATE"] = rate.ToString(CultureInfo.InvariantCulture),
             ["KMODGUARD_PRODUCER_SECONDS"] = seconds.ToString(CultureInfo.InvariantCulture),
             ["KMODGUARD_NO_CONSOLE"] = "1",
-            ["KMODGUARD_STOP_TIMEOUT_SECONDS"] = "600",
+            ["KMODGUARD_STOP_TIMEOUT_SECONDS"] = "1800",
+            // The dashboard ingests far fewer than 10,000 records/s here: room for the whole run on disk.
+            ["KMODGUARD_SPILL_LIMIT_MB"] = "4096",
         };
         var clock = Stopwatch.StartNew();
-        Task<Producer.Result> producer = Producer.RunAsync(env, TimeSpan.FromSeconds(seconds + 700));
+        Task<Producer.Result> producer = Producer.RunAsync(env, TimeSpan.FromSeconds(seconds + 1900));
         // The producer also sends two agent events (start, stop); anything else would be a loss report.
         long expected = total + 2, arrived = 0;
-        while (arrived < expected && clock.Elapsed < TimeSpan.FromSeconds(seconds + 600))
+        while (arrived < expected && clock.Elapsed < TimeSpan.FromSeconds(seconds + 1800))
         {
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            // Counting is a scan in the dashboard: not too often.
+            await Task.Delay(TimeSpan.FromSeconds(30));
             arrived = await dashboard.CountLogsAsync("soak");
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: {arrived} of {expected} records arrived");
         }

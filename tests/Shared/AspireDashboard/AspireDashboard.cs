@@ -25,7 +25,7 @@ internal sealed partial class AspireDashboard : IAsyncDisposable
         Frontend = frontend;
         GrpcEndpoint = grpc;
         HttpEndpoint = http;
-        _http = new HttpClient { BaseAddress = frontend, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient { BaseAddress = frontend, Timeout = TimeSpan.FromMinutes(2) };
     }
 
     /// <summary>The dashboard binary from the NuGet package, as the test project's build recorded it.</summary>
