@@ -104,6 +104,23 @@ cmd_build() {
   build_native
 }
 
+# publish_agent: the shipped NativeAOT binary at artifacts/publish/kmodguard. Fails on any trim/AOT warning.
+publish_agent() {
+  ensure_dotnet
+  ensure_packages "the NativeAOT publish" clang zlib1g-dev || return 1
+  local log=$ARTIFACTS/publish.log
+  mkdir -p "$ARTIFACTS"
+  log "publishing the NativeAOT agent (artifacts/publish/kmodguard)"
+  if ! dotnet publish src/KmodGuard.Agent -c Release -r linux-x64 -o "$ARTIFACTS/publish" --nologo >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    return 1
+  fi
+  if grep -E 'warning (IL|AOT)[0-9]+' "$log" >&2; then
+    warn "the NativeAOT publish produced trim/AOT warnings (above)"
+    return 1
+  fi
+}
+
 # --- test -----------------------------------------------------------------------------------------
 
 TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
@@ -176,6 +193,8 @@ cmd_test() {
     run_dotnet_suite "$project"
   done
   run_native_suite
+  # The shipped binary must publish NativeAOT with zero trim/AOT warnings: counted as one test.
+  if publish_agent; then TOTAL_PASSED=$((TOTAL_PASSED + 1)); else TOTAL_FAILED=$((TOTAL_FAILED + 1)); fi
   if [ -n "$NATIVE_SKIPPED" ]; then warn "native suites not run: $NATIVE_SKIPPED"; fi
   local summary="$TOTAL_PASSED passed, $TOTAL_FAILED failed"
   if [ "$TOTAL_SKIPPED" -gt 0 ]; then summary="$summary, $TOTAL_SKIPPED skipped"; fi

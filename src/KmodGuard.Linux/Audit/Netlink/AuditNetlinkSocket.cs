@@ -1,0 +1,171 @@
+using System.Runtime.InteropServices;
+using KmodGuard.Linux.Audit.Netlink.Interop;
+
+namespace KmodGuard.Linux.Audit.Netlink;
+
+/// <summary>
+/// A NETLINK_AUDIT socket: raw datagrams in and out, nothing audit-specific beyond the protocol number.
+/// Receives only from the kernel (port id 0); anything else is dropped and counted as spoofed.
+/// </summary>
+internal sealed class AuditNetlinkSocket : INetlinkSocket
+{
+    private readonly SafeNetlinkHandle _handle;
+    private uint _sequence;
+
+    private AuditNetlinkSocket(SafeNetlinkHandle handle, uint portId)
+    {
+        _handle = handle;
+        PortId = portId;
+    }
+
+    /// <summary>The port id the kernel assigned to this socket.</summary>
+    public uint PortId { get; }
+
+    public long SpoofedDatagrams { get; private set; }
+
+    /// <summary>Opens a socket; with <paramref name="groups"/> = <see cref="NetlinkConstants.ReadLogGroup"/> it joins the read-log multicast group.</summary>
+    public static AuditNetlinkSocket Open(uint groups = 0, int receiveBufferBytes = 0)
+    {
+        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_AUDIT);
+        if (fd < 0)
+        {
+            throw new AuditNetlinkException("socket(AF_NETLINK, NETLINK_AUDIT)", Marshal.GetLastPInvokeError());
+        }
+
+        var handle = new SafeNetlinkHandle(fd);
+        try
+        {
+            if (receiveBufferBytes > 0)
+            {
+                // SO_RCVBUFFORCE passes rmem_max when we have CAP_NET_ADMIN; otherwise take what SO_RCVBUF gives.
+                if (Libc.SetSockOpt(handle, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, receiveBufferBytes, sizeof(int)) != 0)
+                {
+                    _ = Libc.SetSockOpt(handle, Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBufferBytes, sizeof(int));
+                }
+            }
+
+            var address = new Libc.SockaddrNl { Family = Libc.AF_NETLINK, Groups = groups };
+            if (Libc.Bind(handle, address, Marshal.SizeOf<Libc.SockaddrNl>()) != 0)
+            {
+                throw new AuditNetlinkException(groups == 0 ? "bind(NETLINK_AUDIT)" : "bind(NETLINK_AUDIT, read-log multicast group)", Marshal.GetLastPInvokeError());
+            }
+
+            int length = Marshal.SizeOf<Libc.SockaddrNl>();
+            if (Libc.GetSockName(handle, out Libc.SockaddrNl bound, ref length) != 0)
+            {
+                throw new AuditNetlinkException("getsockname", Marshal.GetLastPInvokeError());
+            }
+
+            return new AuditNetlinkSocket(handle, bound.PortId);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The receive buffer the kernel actually granted, in bytes.</summary>
+    public int ReceiveBufferBytes
+    {
+        get
+        {
+            int length = sizeof(int);
+            return Libc.GetSockOpt(_handle, Libc.SOL_SOCKET, Libc.SO_RCVBUF, out int value, ref length) == 0 ? value : -1;
+        }
+    }
+
+    public uint NextSequence() => Interlocked.Increment(ref _sequence);
+
+    public unsafe void Send(ushort type, ushort flags, uint sequence, ReadOnlySpan<byte> payload)
+    {
+        int length = NetlinkConstants.HeaderLength + payload.Length;
+        Span<byte> buffer = length <= 2048 ? stackalloc byte[(length + 3) & ~3] : new byte[(length + 3) & ~3];
+        buffer.Clear();
+        new NetlinkHeader((uint)length, type, flags, sequence, 0).Write(buffer);
+        payload.CopyTo(buffer[NetlinkConstants.HeaderLength..]);
+        var kernel = new Libc.SockaddrNl { Family = Libc.AF_NETLINK };
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint sent = Libc.SendTo(_handle, p, length, 0, kernel, sizeof(Libc.SockaddrNl));
+                if (sent >= 0)
+                {
+                    return;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR)
+                {
+                    throw new AuditNetlinkException($"sendto(type {type})", errno);
+                }
+            }
+        }
+    }
+
+    public unsafe ReceiveResult Receive(Span<byte> buffer, int timeoutMilliseconds)
+    {
+        bool addRef = false;
+        _handle.DangerousAddRef(ref addRef);
+        try
+        {
+            var pfd = new Libc.PollFd { Fd = (int)_handle.DangerousGetHandle(), Events = Libc.POLLIN };
+            while (true)
+            {
+                int ready = Libc.Poll(&pfd, 1, timeoutMilliseconds);
+                if (ready == 0)
+                {
+                    return ReceiveResult.Timeout;
+                }
+
+                if (ready < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new AuditNetlinkException("poll(NETLINK_AUDIT)", errno);
+                }
+
+                fixed (byte* p = buffer)
+                {
+                    int addressLength = sizeof(Libc.SockaddrNl);
+                    nint received = Libc.RecvFrom(_handle, p, buffer.Length, Libc.MSG_DONTWAIT, out Libc.SockaddrNl from, ref addressLength);
+                    if (received < 0)
+                    {
+                        int errno = Marshal.GetLastPInvokeError();
+                        switch (errno)
+                        {
+                            case Errno.EINTR or Errno.EAGAIN:
+                                continue;
+                            case Errno.ENOBUFS:
+                                return ReceiveResult.Overflow;
+                            default:
+                                throw new AuditNetlinkException("recvfrom(NETLINK_AUDIT)", errno);
+                        }
+                    }
+
+                    if (from.PortId != 0)
+                    {
+                        SpoofedDatagrams++;
+                        continue;
+                    }
+
+                    return new ReceiveResult((int)received);
+                }
+            }
+        }
+        finally
+        {
+            if (addRef)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace KmodGuard.Linux.Audit.Netlink.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Library, EntryPoint = "setsockopt", SetLastError = true)]
+    internal static partial int SetSockOpt(SafeHandle fd, int level, int name, in int value, int length);
+
+    [LibraryImport(Library, EntryPoint = "getsockopt", SetLastError = true)]
+    internal static partial int GetSockOpt(SafeHandle fd, int level, int name, out int value, ref int length);
+}

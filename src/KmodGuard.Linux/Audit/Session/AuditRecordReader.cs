@@ -1,0 +1,74 @@
+using KmodGuard.Linux.Audit.Netlink;
+
+namespace KmodGuard.Linux.Audit.Session;
+
+/// <summary>
+/// The one loop that owns the data socket: receives datagrams on a dedicated thread, hands each record to the
+/// handler in arrival order, counts receive-queue overflows (ENOBUFS) and malformed datagrams, and calls
+/// <c>onIdle</c> at least every <see cref="TickMilliseconds"/> so time-based work (reassembly timeouts) runs
+/// even when nothing arrives.
+/// </summary>
+internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandler onRecord, Action onIdle)
+{
+    public const int TickMilliseconds = 100;
+
+    private readonly byte[] _buffer = new byte[NetlinkConstants.MaxMessageLength * 2];
+    private long _overflows;
+    private long _malformed;
+    private long _datagrams;
+
+    /// <summary>Times the socket's receive queue overflowed (each time, one or more datagrams were lost).</summary>
+    public long Overflows => Interlocked.Read(ref _overflows);
+
+    public long MalformedDatagrams => Interlocked.Read(ref _malformed);
+
+    public long Datagrams => Interlocked.Read(ref _datagrams);
+
+    /// <summary>Raised on the reader thread after each overflow, with the running count.</summary>
+    public event Action<long>? Overflowed;
+
+    public Task RunAsync(CancellationToken stop) =>
+        Task.Factory.StartNew(() => Run(stop), stop, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stop)
+    {
+        long lastIdle = Environment.TickCount64;
+        while (!stop.IsCancellationRequested)
+        {
+            ReceiveResult r = socket.Receive(_buffer, TickMilliseconds);
+            if (r.IsOverflow)
+            {
+                Overflowed?.Invoke(Interlocked.Increment(ref _overflows));
+            }
+            else if (!r.IsTimeout)
+            {
+                Interlocked.Increment(ref _datagrams);
+                Dispatch(_buffer.AsSpan(0, r.Length));
+            }
+
+            long now = Environment.TickCount64;
+            if (r.IsTimeout || now - lastIdle >= TickMilliseconds)
+            {
+                lastIdle = now;
+                onIdle();
+            }
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> datagram)
+    {
+        var messages = new NetlinkDatagram(datagram);
+        while (messages.TryNext(out NetlinkMessage m))
+        {
+            if (NetlinkConstants.IsRecord(m.Header.Type))
+            {
+                onRecord(m.Header.Type, m.Payload);
+            }
+        }
+
+        if (messages.Malformed)
+        {
+            Interlocked.Increment(ref _malformed);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using KmodGuard.Linux.Audit.Netlink;
+
+namespace KmodGuard.Linux.Tests;
+
+/// <summary>Whether this process can talk to the kernel's audit subsystem; tests that need it skip with the reason.</summary>
+internal static class LiveAudit
+{
+    private static readonly Lazy<string?> Unavailable = new(Probe);
+
+    public static void SkipUnlessAvailable() => Skip.If(Unavailable.Value is not null, Unavailable.Value);
+
+    private static string? Probe()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "needs Linux";
+        }
+
+        if (Environment.UserName != "root")
+        {
+            return "needs root (CAP_AUDIT_CONTROL) to use the kernel's audit netlink socket";
+        }
+
+        try
+        {
+            using AuditNetlinkSocket socket = AuditNetlinkSocket.Open();
+            new AuditControl(socket).GetStatus();
+            return null;
+        }
+        catch (Exception e) when (e is AuditNetlinkException or TimeoutException)
+        {
+            return $"the kernel's audit subsystem is not usable here: {e.Message}";
+        }
+    }
+}
