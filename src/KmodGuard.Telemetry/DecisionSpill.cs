@@ -34,7 +34,11 @@ internal sealed class DecisionSpill : IDisposable
     /// <summary>Opens (creating if needed) the spill directory; what an earlier run left there is replayed first.</summary>
     public static DecisionSpill Open(string directory, long limitBytes)
     {
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (PrivateDirectory.TryCreate(directory) is { } error)
+        {
+            throw new IOException($"cannot use the spill directory {directory}: {error}");
+        }
+
         long existing = Directory.EnumerateFiles(directory, "*" + Extension).Sum(f => new FileInfo(f).Length);
         return new DecisionSpill(directory, limitBytes, existing);
     }

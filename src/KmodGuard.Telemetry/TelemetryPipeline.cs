@@ -66,6 +66,20 @@ public sealed class TelemetryPipeline : IDisposable
             return new TelemetryPipeline(console, consoleOnly, null, null, null, null);
         }
 
+        // The SDK throws while building the exporter if its disk-retry directory cannot be created: check first,
+        // and fall back to in-memory retry (reported once the agent logger exists).
+        string? retryDirectory = configuration[OtelVariables.DiskRetryDirectory];
+        string? retryError = null;
+        if (string.Equals(configuration[OtelVariables.Retry], "disk", StringComparison.OrdinalIgnoreCase)
+            && (retryDirectory is null ? "no directory configured" : PrivateDirectory.TryCreate(retryDirectory)) is { } error)
+        {
+            retryError = error;
+            configuration = new ConfigurationBuilder()
+                .AddConfiguration(configuration)
+                .AddInMemoryCollection([new(OtelVariables.Retry, "in_memory")])
+                .Build();
+        }
+
         var failures = new ExportFailureReporter();
         OpenTelemetrySdk sdk = OpenTelemetrySdk.Create(builder =>
         {
@@ -87,6 +101,11 @@ public sealed class TelemetryPipeline : IDisposable
         ILoggerFactory loggerFactory = sdk.GetLoggerFactory();
         ILogger agent = loggerFactory.CreateLogger(AgentLog.Category);
         failures.Start(agent, endpoint, settings.FailureReportInterval);
+        if (retryError is not null)
+        {
+            agent.StorageUnavailable(retryDirectory ?? OtelVariables.DiskRetryDirectory, retryError, "failed exports are retried in memory only and lost at stop");
+        }
+
         DecisionSpill? spill = OpenSpill(settings, agent);
         LoggerProvider provider = sdk.LoggerProvider;
         var otlp = new OtlpDecisionSink(loggerFactory.CreateLogger(DecisionLog.Category), agent, provider.ForceFlush, spill, settings);
@@ -95,15 +114,13 @@ public sealed class TelemetryPipeline : IDisposable
 
     private static DecisionSpill? OpenSpill(TelemetrySettings settings, ILogger agent)
     {
-        try
+        if (PrivateDirectory.TryCreate(settings.SpillDirectory) is { } error)
         {
-            return DecisionSpill.Open(settings.SpillDirectory, settings.SpillLimitBytes);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            agent.Dropped(0, $"no disk spill in {settings.SpillDirectory} ({e.Message}): records that overflow the in-memory queue will be dropped");
+            agent.StorageUnavailable(settings.SpillDirectory, error, "decisions that overflow the in-memory queue will be dropped (counted)");
             return null;
         }
+
+        return DecisionSpill.Open(settings.SpillDirectory, settings.SpillLimitBytes);
     }
 
     /// <summary>Exports what is queued (within the stop timeout; the rest waits on disk for the next start) and shuts the SDK down.</summary>

@@ -1,6 +1,7 @@
 using KmodGuard.Core.Telemetry;
 using KmodGuard.Tests.Shared;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace KmodGuard.Telemetry.Tests;
 
@@ -123,6 +124,29 @@ public sealed class ReceiverTests(DashboardFixture fixture) : IClassFixture<Dash
 
         IReadOnlyList<DashboardLogRecord> records = await Dashboard.WaitForLogsAsync("from-env", 1, Arrival);
         Assert.Equal("settings", Assert.Single(records).Resource["deployment.environment.name"]);
+    }
+
+    [Fact]
+    public async Task An_unusable_state_directory_is_reported_and_records_still_flow()
+    {
+        string file = Path.Combine(_state, "not-a-directory");
+        File.WriteAllText(file, "");
+        var agentEvents = new CapturingLoggerProvider();
+        var console = new StringWriter();
+        var settings = new TelemetrySettings { Endpoint = Dashboard.GrpcEndpoint.ToString(), StateDirectory = Path.Combine(file, "state") };
+        IConfigurationRoot env = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["OTEL_SERVICE_NAME"] = "no-state-dir" }).Build();
+        using (TelemetryPipeline pipeline = TelemetryPipeline.Start(settings, new ConsoleDecisionSink(console, DecisionRecordFormat.Json), b => b.AddProvider(agentEvents), env))
+        {
+            foreach ((var a, var d) in SampleDecisions.All())
+            {
+                pipeline.Decisions.Record(a, d);
+            }
+        }
+
+        Assert.Equal(4, console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(2, agentEvents.Entries.Count(e => e.EventName == AgentEventNames.StorageUnavailable));
+        Expected.AllSamplesArrived(await Dashboard.WaitForLogsAsync("no-state-dir", 4, Arrival, r => r.EventName == DecisionAttributes.EventName));
     }
 
     [Fact]

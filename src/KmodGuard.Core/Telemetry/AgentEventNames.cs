@@ -14,4 +14,5 @@ public static class AgentEventNames
     public const string ExportFailed = "kmodguard.agent.telemetry.export_failed";
     public const string Spilling = "kmodguard.agent.telemetry.spilling";
     public const string Dropped = "kmodguard.agent.telemetry.dropped";
+    public const string StorageUnavailable = "kmodguard.agent.telemetry.storage_unavailable";
 }

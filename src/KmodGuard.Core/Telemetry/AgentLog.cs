@@ -78,4 +78,12 @@ public static partial class AgentLog
     public static partial void Dropped(this ILogger logger,
         [TagName(AgentAttributeNames.RecordCount)] long count,
         [TagName(AgentAttributeNames.Reason)] string reason);
+
+    /// <summary>The state directory cannot hold undelivered records; what it would have kept is now only in memory.</summary>
+    [LoggerMessage(EventName = AgentEventNames.StorageUnavailable, Level = LogLevel.Warning,
+        Message = "No telemetry storage in {file.path} ({error.message}): {kmodguard.reason}")]
+    public static partial void StorageUnavailable(this ILogger logger,
+        [TagName(AgentAttributeNames.FilePath)] string path,
+        [TagName(AgentAttributeNames.ErrorMessage)] string error,
+        [TagName(AgentAttributeNames.Reason)] string consequence);
 }
