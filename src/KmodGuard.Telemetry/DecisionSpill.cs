@@ -124,25 +124,33 @@ internal sealed class DecisionSpill : IDisposable
             return false;
         }
 
-        long length = new FileInfo(path).Length;
-        foreach (string line in File.ReadLines(path, Encoding.UTF8))
+        try
         {
-            if (line.Length > 0)
+            long length = new FileInfo(path).Length;
+            foreach (string line in File.ReadLines(path, Encoding.UTF8))
             {
-                replay(line);
+                if (line.Length > 0)
+                {
+                    replay(line);
+                }
             }
-        }
 
-        if (commit())
+            if (commit())
+            {
+                File.Delete(path);
+                lock (_gate)
+                {
+                    _totalBytes -= length;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(path);
-            lock (_gate)
-            {
-                _totalBytes -= length;
-            }
+            // Nothing is lost: the file stays and the next attempt (a second later, or the next start) tries again.
+            return false;
         }
-
-        return true;
     }
 
     public void Dispose()

@@ -135,7 +135,8 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
             }
 
             ReportLosses(force: false);
-            if (!Stopping && _spill is not null && _spill.TryReplayOldest(ReplayLine, Flush))
+            // Also while stopping: the stop timeout is spent sending what waits on disk too.
+            if (_spill is not null && _spill.TryReplayOldest(ReplayLine, Flush))
             {
                 continue;
             }
@@ -178,6 +179,12 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
     /// <summary>Replays one spilled line; like queued records, at most one batch is handed to the SDK before a flush.</summary>
     private void ReplayLine(string line)
     {
+        if (PastDeadline)
+        {
+            // The file stays on disk (its commit fails) and is sent after the next start.
+            return;
+        }
+
         try
         {
             DecisionLog.WriteSpilled(_records, line);

@@ -4,17 +4,14 @@ using KmodGuard.Tests.Shared;
 namespace KmodGuard.Telemetry.Tests;
 
 /// <summary>OTEL_EXPORTER_OTLP_HEADERS carries an API key to a receiver that requires one; without it, a 4xx.</summary>
-public sealed class ApiKeyTests : IAsyncLifetime, IDisposable
+public sealed class ApiKeyTests : StateDirectoryTest, IAsyncLifetime
 {
     private const string Key = "s3cret-kmodguard";
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-state-").FullName;
     private AspireDashboard _dashboard = null!;
 
     public async Task InitializeAsync() => _dashboard = await AspireDashboard.StartAsync(new AspireDashboardOptions { OtlpApiKey = Key });
 
     public async Task DisposeAsync() => await _dashboard.DisposeAsync();
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
 
     [Theory]
     [InlineData("grpc")]
@@ -46,7 +43,7 @@ public sealed class ApiKeyTests : IAsyncLifetime, IDisposable
         var env = new Dictionary<string, string>
         {
             ["OTEL_SERVICE_NAME"] = service,
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = (protocol == "grpc" ? _dashboard.GrpcEndpoint : _dashboard.HttpEndpoint).ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
         };

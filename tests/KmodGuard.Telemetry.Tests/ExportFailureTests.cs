@@ -8,12 +8,8 @@ namespace KmodGuard.Telemetry.Tests;
 /// A wrong endpoint, a refused connection, a TLS failure or a 4xx answer: one clear, rate-limited agent line on
 /// stderr, while every decision still goes to the console and the producer neither hangs nor fails.
 /// </summary>
-public sealed partial class ExportFailureTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>, IDisposable
+public sealed partial class ExportFailureTests(DashboardFixture fixture) : StateDirectoryTest, IClassFixture<DashboardFixture>
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-state-").FullName;
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
-
     public static TheoryData<string> Cases => ["refused-grpc", "refused-http", "tls-to-plain-http"];
 
     [Theory]
@@ -23,7 +19,7 @@ public sealed partial class ExportFailureTests(DashboardFixture fixture) : IClas
         var env = new Dictionary<string, string>
         {
             ["OTEL_SERVICE_NAME"] = failure,
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             ["KMODGUARD_PRODUCER_COUNT"] = "25",
             ["KMODGUARD_STOP_TIMEOUT_SECONDS"] = "2",
         };

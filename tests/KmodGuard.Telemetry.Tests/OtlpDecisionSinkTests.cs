@@ -6,13 +6,9 @@ using KmodGuard.Tests.Shared;
 namespace KmodGuard.Telemetry.Tests;
 
 /// <summary>The decision path never waits for export; overflow goes to the disk spill; losses are counted and reported.</summary>
-public sealed class OtlpDecisionSinkTests : IDisposable
+public sealed class OtlpDecisionSinkTests : StateDirectoryTest
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-sink-").FullName;
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
-
-    private string SpillDir => Path.Combine(_state, "spill");
+    private string SpillDir => Path.Combine(State, "spill");
 
     [Fact]
     public void Record_returns_at_once_while_export_is_stuck_and_everything_arrives_afterwards()

@@ -8,12 +8,8 @@ namespace KmodGuard.Telemetry.Tests;
 /// The SDK resends stored batches every 60 s, so each test takes about a minute; the two run in parallel (separate
 /// classes) to keep the suite short.
 /// </summary>
-public sealed class OutageTests : IDisposable
+public sealed class OutageTests : StateDirectoryTest
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-state-").FullName;
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
-
     [Fact]
     public async Task Decisions_made_while_the_receiver_is_down_arrive_after_it_comes_back()
     {
@@ -22,15 +18,15 @@ public sealed class OutageTests : IDisposable
         {
             ["OTEL_SERVICE_NAME"] = "outage",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             ["KMODGUARD_PRODUCER_LINGER_SECONDS"] = "100",
         };
         using var stop = new CancellationTokenSource();
         Task<Producer.Result> producer = Producer.RunAsync(env, TimeSpan.FromSeconds(120), stop.Token);
 
         // The receiver is down while the decisions are made and their export fails (stored on disk).
-        Assert.True(SpinWait.SpinUntil(() => Directory.Exists(Path.Combine(_state, "otlp", "logs"))
-            && Directory.EnumerateFiles(Path.Combine(_state, "otlp", "logs"), "*.blob", SearchOption.AllDirectories).Any(), TimeSpan.FromSeconds(30)), "no batch was stored for retry");
+        Assert.True(SpinWait.SpinUntil(() => Directory.Exists(Path.Combine(State, "otlp", "logs"))
+            && Directory.EnumerateFiles(Path.Combine(State, "otlp", "logs"), "*.blob", SearchOption.AllDirectories).Any(), TimeSpan.FromSeconds(30)), "no batch was stored for retry");
 
         await using AspireDashboard dashboard = await AspireDashboard.StartAsync(new AspireDashboardOptions { GrpcPort = port });
         IReadOnlyList<DashboardLogRecord> records = await dashboard.WaitForLogsAsync("outage", 4, TimeSpan.FromSeconds(90), r => r.EventName == DecisionAttributes.EventName);
@@ -42,12 +38,8 @@ public sealed class OutageTests : IDisposable
 }
 
 /// <summary>Batches pending when the agent stops arrive after it starts again (same endpoint and state directory).</summary>
-public sealed class RestartTests : IDisposable
+public sealed class RestartTests : StateDirectoryTest
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-state-").FullName;
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
-
     [Fact]
     public async Task Batches_pending_at_stop_arrive_after_the_agent_restarts()
     {
@@ -59,11 +51,11 @@ public sealed class RestartTests : IDisposable
         {
             ["OTEL_SERVICE_NAME"] = "before-restart",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint,
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             ["KMODGUARD_STOP_TIMEOUT_SECONDS"] = "2",
         });
         Assert.True(first.ExitCode == 0, first.Stderr);
-        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(_state, "otlp", "logs"), "*.blob", SearchOption.AllDirectories));
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(State, "otlp", "logs"), "*.blob", SearchOption.AllDirectories));
 
         // Second run, receiver up: it sends its own records and, within the SDK's retry interval, the first run's.
         await using AspireDashboard dashboard = await AspireDashboard.StartAsync(new AspireDashboardOptions { GrpcPort = port });
@@ -72,7 +64,7 @@ public sealed class RestartTests : IDisposable
         {
             ["OTEL_SERVICE_NAME"] = "after-restart",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint,
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             ["KMODGUARD_PRODUCER_LINGER_SECONDS"] = "100",
         }, TimeSpan.FromSeconds(120), stop.Token);
 
@@ -81,6 +73,6 @@ public sealed class RestartTests : IDisposable
         await second;
         Expected.AllSamplesArrived(resent);
         Expected.AllSamplesArrived(await dashboard.GetLogsAsync("after-restart"));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_state, "otlp", "logs"), "*.blob", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(State, "otlp", "logs"), "*.blob", SearchOption.AllDirectories));
     }
 }

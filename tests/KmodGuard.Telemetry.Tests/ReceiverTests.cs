@@ -9,21 +9,18 @@ namespace KmodGuard.Telemetry.Tests;
 /// Decisions reach a real OTLP receiver (the Aspire dashboard) from a separate producer process configured only by
 /// OTEL_* environment variables, over gRPC and over http/protobuf.
 /// </summary>
-public sealed class ReceiverTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>, IDisposable
+public sealed class ReceiverTests(DashboardFixture fixture) : StateDirectoryTest, IClassFixture<DashboardFixture>
 {
     private static readonly TimeSpan Arrival = TimeSpan.FromSeconds(20);
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-state-").FullName;
 
     private AspireDashboard Dashboard => fixture.Dashboard;
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
 
     private Dictionary<string, string> Environment(string service, string protocol, Dictionary<string, string>? extra = null)
     {
         var env = new Dictionary<string, string>
         {
             ["OTEL_SERVICE_NAME"] = service,
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
         };
         if (protocol == "grpc")
         {
@@ -76,7 +73,7 @@ public sealed class ReceiverTests(DashboardFixture fixture) : IClassFixture<Dash
         const string service = "per-signal";
         var env = new Dictionary<string, string>
         {
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             // Only the logs endpoint and protocol (the generic ones would go to a dead port over grpc).
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = new Uri(Dashboard.HttpEndpoint, "v1/logs").ToString(),
@@ -111,7 +108,7 @@ public sealed class ReceiverTests(DashboardFixture fixture) : IClassFixture<Dash
     [Fact]
     public async Task Settings_fill_in_what_the_environment_leaves_unset_and_the_environment_wins()
     {
-        var settings = new TelemetrySettings { Endpoint = Dashboard.GrpcEndpoint.ToString(), ServiceName = "from-settings", StateDirectory = _state };
+        var settings = new TelemetrySettings { Endpoint = Dashboard.GrpcEndpoint.ToString(), ServiceName = "from-settings", StateDirectory = State };
         settings.ResourceAttributes["deployment.environment.name"] = "settings";
         IConfigurationRoot env = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["OTEL_SERVICE_NAME"] = "from-env" }).Build();
@@ -127,9 +124,9 @@ public sealed class ReceiverTests(DashboardFixture fixture) : IClassFixture<Dash
     }
 
     [Fact]
-    public async Task An_unusable_state_directory_is_reported_and_records_still_flow()
+    public async Task An_unusableState_directory_is_reported_and_records_still_flow()
     {
-        string file = Path.Combine(_state, "not-a-directory");
+        string file = Path.Combine(State, "not-a-directory");
         File.WriteAllText(file, "");
         var agentEvents = new CapturingLoggerProvider();
         var console = new StringWriter();
@@ -154,7 +151,7 @@ public sealed class ReceiverTests(DashboardFixture fixture) : IClassFixture<Dash
     {
         var console = new StringWriter();
         IConfigurationRoot env = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-        using (TelemetryPipeline pipeline = TelemetryPipeline.Start(new TelemetrySettings { StateDirectory = _state }, new ConsoleDecisionSink(console, DecisionRecordFormat.Json), environment: env))
+        using (TelemetryPipeline pipeline = TelemetryPipeline.Start(new TelemetrySettings { StateDirectory = State }, new ConsoleDecisionSink(console, DecisionRecordFormat.Json), environment: env))
         {
             Assert.False(pipeline.ExportsOtlp);
             foreach ((var a, var d) in SampleDecisions.All())
@@ -164,6 +161,6 @@ public sealed class ReceiverTests(DashboardFixture fixture) : IClassFixture<Dash
         }
 
         Assert.Equal(4, console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Empty(Directory.GetFileSystemEntries(_state));
+        Assert.Empty(Directory.GetFileSystemEntries(State));
     }
 }

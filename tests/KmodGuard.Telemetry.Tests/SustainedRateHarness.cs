@@ -11,12 +11,8 @@ namespace KmodGuard.Telemetry.Tests;
 /// The producer records at the rate for the duration (console off), then the harness waits until every decision
 /// is in the dashboard and reports how long delivery took.
 /// </summary>
-public sealed class SustainedRateHarness(ITestOutputHelper output) : IDisposable
+public sealed class SustainedRateHarness(ITestOutputHelper output) : StateDirectoryTest
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-state-").FullName;
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
-
     [SkippableFact]
     public async Task Sustained_rate_is_delivered_in_full()
     {
@@ -32,7 +28,7 @@ public sealed class SustainedRateHarness(ITestOutputHelper output) : IDisposable
             ["OTEL_SERVICE_NAME"] = "soak",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = (protocol == "grpc" ? dashboard.GrpcEndpoint : dashboard.HttpEndpoint).ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             ["KMODGUARD_PRODUCER_MODE"] = "rate",
             ["KMODGUARD_PRODUCER_RATE"] = rate.ToString(CultureInfo.InvariantCulture),
             ["KMODGUARD_PRODUCER_SECONDS"] = seconds.ToString(CultureInfo.InvariantCulture),

@@ -9,15 +9,11 @@ namespace KmodGuard.Telemetry.Tests;
 /// request, decoded with protoc --decode_raw, carries integers as int_value, booleans as bool_value and lists as
 /// array_value, the sentence as body, the event name in event_name — and metrics go out too.
 /// </summary>
-public sealed class WireFormatTests : IDisposable
+public sealed class WireFormatTests : StateDirectoryTest
 {
     // opentelemetry-proto field numbers.
     private const int ResourceLogs = 1, ScopeLogs = 2, LogRecords = 2, SeverityNumber = 2, Body = 5, Attributes = 6, EventName = 12;
     private const int Key = 1, Value = 2, StringValue = 1, BoolValue = 2, IntValue = 3, ArrayValue = 5, ArrayValues = 1;
-
-    private readonly string _state = Directory.CreateTempSubdirectory("kmodguard-state-").FullName;
-
-    public void Dispose() => Directory.Delete(_state, recursive: true);
 
     [SkippableFact]
     public async Task Values_keep_their_types_on_the_wire_and_metrics_are_exported()
@@ -30,7 +26,7 @@ public sealed class WireFormatTests : IDisposable
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = capture.Endpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
-            ["KMODGUARD_STATE_DIRECTORY"] = _state,
+            ["KMODGUARD_STATE_DIRECTORY"] = State,
             ["KMODGUARD_PRODUCER_LINGER_SECONDS"] = "1",
         });
         Assert.True(run.ExitCode == 0, run.Stderr);
