@@ -21,7 +21,7 @@ public sealed class TelemetrySettings
     /// <summary>service.name (OTEL_SERVICE_NAME); <c>kmodguard</c> when neither this nor the environment names one.</summary>
     public string? ServiceName { get; set; }
 
-    /// <summary>Extra resource attributes (OTEL_RESOURCE_ATTRIBUTES); the environment's win on conflicts.</summary>
+    /// <summary>Extra resource attributes (OTEL_RESOURCE_ATTRIBUTES); that variable in the environment replaces this list.</summary>
     public IDictionary<string, string> ResourceAttributes { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Where undelivered records wait: <c>otlp/</c> (the SDK's disk retry) and <c>spill/</c> (queue overflow).</summary>
@@ -60,7 +60,7 @@ public sealed class TelemetrySettings
             [OtelVariables.Timeout] = Timeout is { } t ? ((long)t.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
             [OtelVariables.ServiceName] = ServiceName,
             [OtelVariables.ResourceAttributes] = ResourceAttributes.Count == 0 ? null
-                : string.Join(',', ResourceAttributes.Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value)}")),
+                : string.Join(',', ResourceAttributes.Select(kv => $"{kv.Key}={Uri.EscapeDataString(kv.Value)}")),
             // The spec's default; the SDK's is 5 s. Decisions are flushed per batch anyway, agent events wait for this.
             [OtelVariables.BatchScheduleDelay] = "1000",
         };
