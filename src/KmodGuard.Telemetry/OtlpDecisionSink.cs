@@ -117,6 +117,8 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
                 return;
             }
 
+            // At most once per report interval, also while busy: a long overload is reported as it happens.
+            ReportLosses(force: false);
             while (_batch.Count < _batchSize && reader.TryRead(out PendingDecision record))
             {
                 _batch.Add(record);
@@ -134,7 +136,6 @@ internal sealed class OtlpDecisionSink : IDecisionSink, IDisposable
                 continue;
             }
 
-            ReportLosses(force: false);
             // Also while stopping: the stop timeout is spent sending what waits on disk too.
             if (_spill is not null && _spill.TryReplayOldest(ReplayLine, Flush))
             {
