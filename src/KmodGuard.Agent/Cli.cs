@@ -11,6 +11,12 @@ internal static class Cli
         var root = new RootCommand("KmodGuard: watches kernel module loads and unloads, decides by policy, enforces and reports.");
         var io = new ConsoleIo(stdout, stderr);
         root.Add(PolicyCommand.Create(io));
+        root.Add(InspectCommand.Create(io));
+        root.Add(InventoryCommand.Create(io));
+        root.Add(StatusCommand.Create(io));
+        root.Add(VersionCommand.Create(io));
+        root.Add(CompletionCommand.Create(io, () => root));
+        root.Add(ServiceProbeCommand.Create(io));
         return root;
     }
 

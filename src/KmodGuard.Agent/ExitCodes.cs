@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>Bad usage, configuration or policy; or missing privileges/kernel support (nothing was changed).</summary>
     public const int Usage = 2;
+
+    /// <summary><c>status</c>: no agent is running (the LSB status code for "program is not running").</summary>
+    public const int NotRunning = 3;
 }

@@ -9,7 +9,7 @@ namespace KmodGuard.Core.Policy;
 /// Validates a parsed document against the policy language and builds a <see cref="PolicyDefinition"/>.
 /// Collects every error it can find, each with its line and column, instead of stopping at the first.
 /// </summary>
-internal sealed class PolicyParser
+internal sealed class PolicyParser : YamlDocumentParser
 {
     private static readonly string[] TopLevelKeys = ["version", "mode", "default", "rules", "lock_after_baseline"];
     private static readonly string[] RuleKeys = ["id", "description", "action", "kill_loader", "when", "unless"];
@@ -19,18 +19,22 @@ internal sealed class PolicyParser
 
     private const int MaxIdLength = 128;
 
-    private readonly string _source;
     private readonly List<PolicyError> _errors;
 
     private PolicyParser(string source, List<PolicyError> errors)
+        : base(source, errors)
     {
-        _source = source;
         _errors = errors;
     }
 
     internal static PolicyDefinition? Parse(string text, string source, List<PolicyError> errors)
     {
         YamlNode? root = YamlTreeReader.Read(text, source, errors);
+        if (root is null && errors.Count == 0)
+        {
+            errors.Add(new PolicyError(source, 1, 1, "the document is empty; expected a mapping with 'version', 'mode', 'default' and 'rules'"));
+        }
+
         return root is null ? null : new PolicyParser(source, errors).ParseDocument(root);
     }
 
@@ -312,81 +316,6 @@ internal sealed class PolicyParser
         }
     }
 
-    private string? ExpectString(YamlNode node, string what)
-    {
-        if (node is YamlScalar s && !(s.Plain && IsNull(s.Value)))
-        {
-            return s.Value;
-        }
-
-        Error(node, $"'{what}' must be a string");
-        return null;
-    }
-
-    private string? ExpectWord(YamlNode node, string what, string[] words)
-    {
-        if (node is YamlScalar s && Array.IndexOf(words, s.Value) >= 0)
-        {
-            return s.Value;
-        }
-
-        string got = node is YamlScalar sc ? $"'{Shorten(sc.Value)}'" : "a " + Describe(node);
-        Error(node, $"'{what}' must be one of {string.Join(", ", words)}; got {got}");
-        return null;
-    }
-
-    private int? ExpectInteger(YamlNode node, string what)
-    {
-        if (node is YamlScalar { Plain: true } s
-            && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
-        {
-            return value;
-        }
-
-        string got = node is YamlScalar sc ? $"'{Shorten(sc.Value)}'" : "a " + Describe(node);
-        Error(node, $"'{what}' must be an integer; got {got}");
-        return null;
-    }
-
-    private bool? ExpectBoolean(YamlNode node, string what)
-    {
-        if (node is YamlScalar { Plain: true } s)
-        {
-            switch (s.Value)
-            {
-                case "true" or "True" or "TRUE":
-                    return true;
-                case "false" or "False" or "FALSE":
-                    return false;
-            }
-        }
-
-        string got = node is YamlScalar sc ? $"'{Shorten(sc.Value)}'" : "a " + Describe(node);
-        Error(node, $"'{what}' must be true or false; got {got}");
-        return null;
-    }
-
-    private void UnknownKey(YamlScalar key, string where, string[] expected)
-    {
-        string? hint = expected.FirstOrDefault(e => EditDistance(e, key.Value) <= 2);
-        string suggestion = hint is null ? string.Empty : $" (did you mean '{hint}'?)";
-        Error(key, $"unknown key '{Shorten(key.Value)}' in {where}{suggestion}; expected one of: {string.Join(", ", expected)}");
-    }
-
-    private void Missing(YamlMapping map, string key, bool present)
-    {
-        if (!present)
-        {
-            Error(map, $"missing required key '{key}'");
-        }
-    }
-
-    private static bool HasKey(YamlMapping map, string key) => map.Entries.Any(e => e.Key.Value == key);
-
-    private void Error(YamlNode node, string message) => _errors.Add(new PolicyError(_source, node.Line, node.Column, message));
-
-    private static bool IsNull(string value) => value is "" or "~" or "null" or "Null" or "NULL";
-
     private static bool IsValidId(string id)
     {
         if (id.Length is 0 or > MaxIdLength || !char.IsAsciiLetterOrDigit(id[0]))
@@ -403,50 +332,5 @@ internal sealed class PolicyParser
         }
 
         return true;
-    }
-
-    private static string Describe(YamlNode node) => node switch
-    {
-        YamlSequence => "list",
-        YamlMapping => "mapping",
-        _ => "scalar",
-    };
-
-    /// <summary>Keeps hostile or huge values out of error messages.</summary>
-    private static string Shorten(string value)
-    {
-        const int Max = 80;
-        string printable = new(value.Select(c => char.IsControl(c) ? '?' : c).Take(Max).ToArray());
-        return value.Length > Max ? printable + "…" : printable;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        if (Math.Abs(a.Length - b.Length) > 2)
-        {
-            return int.MaxValue;
-        }
-
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (int j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 }

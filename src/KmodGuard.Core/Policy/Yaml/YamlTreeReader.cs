@@ -4,7 +4,7 @@ using YamlDotNet.Core.Events;
 namespace KmodGuard.Core.Policy.Yaml;
 
 /// <summary>
-/// Reads one YAML (or JSON) document into <see cref="YamlNode"/>s, keeping positions for error messages.
+/// Reads one YAML (or JSON) document (a policy, the agent configuration) into <see cref="YamlNode"/>s, keeping positions for error messages.
 /// Uses YamlDotNet's event parser only, which needs no reflection (NativeAOT-safe).
 /// </summary>
 internal static class YamlTreeReader
@@ -12,15 +12,15 @@ internal static class YamlTreeReader
     /// <summary>Deeper nesting than any policy needs is refused rather than risking the stack.</summary>
     private const int MaxDepth = 64;
 
+    /// <summary>Returns null with an error, or null without one for an empty document (the caller decides what that means).</summary>
     internal static YamlNode? Read(string text, string source, List<PolicyError> errors)
     {
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _))
             {
-                errors.Add(new PolicyError(source, 1, 1, "the document is empty; expected a mapping with 'version', 'mode', 'default' and 'rules'"));
                 return null;
             }
 
@@ -46,6 +46,14 @@ internal static class YamlTreeReader
             errors.Add(new PolicyError(source, (int)e.Start.Line, (int)e.Start.Column, Describe(e)));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1 throws this instead of a YamlException on some malformed input (an unclosed flow
+            // mapping holding a plain scalar, a stray document marker): locate it after the last element read.
+            Mark m = parser.Current?.End ?? Mark.Empty;
+            errors.Add(new PolicyError(source, Math.Max(1, (int)m.Line), Math.Max(1, (int)m.Column), "YAML syntax error: malformed document after this point"));
+            return null;
+        }
     }
 
     private static YamlNode? ReadNode(IParser parser, string source, List<PolicyError> errors, int depth)
@@ -62,7 +70,7 @@ internal static class YamlTreeReader
         switch (ev)
         {
             case AnchorAlias:
-                errors.Add(new PolicyError(source, line, column, "YAML aliases are not supported in policies"));
+                errors.Add(new PolicyError(source, line, column, "YAML aliases are not supported"));
                 return null;
             case Scalar scalar:
                 parser.MoveNext();

@@ -4,7 +4,7 @@ namespace KmodGuard.Linux.Audit.Netlink;
 internal sealed class AuditNetlinkException : Exception
 {
     public AuditNetlinkException(string operation, int errno)
-        : base($"{operation}: {ErrnoNames.Describe(errno)}")
+        : base($"{operation}: {KmodGuard.Linux.Errno.Describe(errno)}")
     {
         Operation = operation;
         Errno = errno;

@@ -1,5 +1,4 @@
 using KmodGuard.Linux.Audit.Netlink;
-using KmodGuard.Linux.Audit.Netlink.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace KmodGuard.Linux.Audit.Session;

@@ -1,5 +1,4 @@
 using KmodGuard.Linux.Audit.Netlink;
-using KmodGuard.Linux.Audit.Netlink.Interop;
 
 namespace KmodGuard.Linux.Audit.Session;
 

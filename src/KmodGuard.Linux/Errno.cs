@@ -1,8 +1,26 @@
-namespace KmodGuard.Linux.Audit.Netlink;
+namespace KmodGuard.Linux;
 
-/// <summary>Symbolic names for errno values (Linux x86_64/generic numbering), for messages and decision records.</summary>
-internal static class ErrnoNames
+/// <summary>errno values the Linux back-end handles by name, and symbolic names for all the common ones
+/// (x86_64/aarch64 numbering), for messages and decision records.</summary>
+internal static class Errno
 {
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int ESRCH = 3;
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int EACCES = 13;
+    public const int EFAULT = 14;
+    public const int EBUSY = 16;
+    public const int EEXIST = 17;
+    public const int EINVAL = 22;
+    public const int EPIPE = 32;
+    public const int ENOSYS = 38;
+    public const int EPROTONOSUPPORT = 93;
+    public const int EAFNOSUPPORT = 97;
+    public const int ENOBUFS = 105;
+    public const int ECONNREFUSED = 111;
+
     private static readonly string[] Names =
     [
         "0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD",
@@ -27,7 +45,8 @@ internal static class ErrnoNames
     };
 
     public static string Name(int errno) =>
-        errno > 0 && errno < Names.Length ? Names[errno] : More.TryGetValue(errno, out string? n) ? n : $"E{errno}";
+        errno > 0 && errno < Names.Length ? Names[errno] : More.TryGetValue(errno, out string? n) ? n : $"errno {errno}";
 
+    /// <summary>"ENOSYS (Function not implemented)".</summary>
     public static string Describe(int errno) => $"{Name(errno)} ({new System.ComponentModel.Win32Exception(errno).Message})";
 }

@@ -1,0 +1,142 @@
+using KmodGuard.Core.Events;
+using KmodGuard.Linux.Modules.Inspection;
+using KmodGuard.Linux.Modules.Resolution;
+using KmodGuard.Linux.Processes;
+
+namespace KmodGuard.Linux.Modules;
+
+/// <summary>
+/// Turns a <see cref="ModuleActivity"/> from the audit mapper into an enriched copy: the loader's context (parent
+/// chain, user names, container), the module file (located at event time, before the loader's descriptor closes)
+/// and its inspection (sha256, .modinfo, signature verdict).
+/// <para>
+/// The decision must not wait on I/O: <see cref="Enrich"/> returns within its budget with whatever is known
+/// (unfinished parts named in <see cref="ModuleActivity.Unresolved"/>) and, if work remains, a task that completes
+/// it for an update record. Work that outlives <see cref="Timeout"/> is abandoned and reported as such.
+/// </para>
+/// </summary>
+internal sealed class ModuleEnricher(
+    ModuleFileResolver files,
+    ModuleInspector inspector,
+    LoaderContextReader loaders,
+    ContainerDetector containers,
+    TimeSpan? timeout = null)
+{
+    /// <summary>Leaves room in the 5 ms event-to-decision target for the policy and the record.</summary>
+    public static TimeSpan DefaultBudget { get; } = TimeSpan.FromMilliseconds(2);
+
+    public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(30);
+
+    /// <summary>The enricher for this machine: /proc, /lib/modules, the given trusted keys and exec cache.</summary>
+    public static ModuleEnricher ForHost(ModuleInspector inspector, ExecEventCache execs)
+    {
+        ProcFileSystem proc = ProcFileSystem.Host;
+        return new ModuleEnricher(new ModuleFileResolver(proc), inspector, new LoaderContextReader(proc, execs, UserNames.Shared), new ContainerDetector(proc));
+    }
+
+    public EnrichmentResult Enrich(ModuleActivity activity, TimeSpan budget, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        var progress = new Progress(activity);
+        Task<ModuleActivity> work = Task.Run(() => Run(activity, progress, cancellation), CancellationToken.None);
+        if (work.Wait(budget, CancellationToken.None))
+        {
+            return new EnrichmentResult(work.Result, null);
+        }
+
+        (ModuleActivity partial, string pending) = progress.Snapshot();
+        return new EnrichmentResult(WithUnresolved(partial, $"{pending}: not done within the {budget.TotalMilliseconds:0.###} ms budget; an update follows"), work);
+    }
+
+    private ModuleActivity Run(ModuleActivity activity, Progress progress, CancellationToken cancellation)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        limit.CancelAfter(Timeout);
+        bool load = activity.Operation == ModuleOperation.Load;
+
+        // The descriptor first: it disappears when the loader exits, and the kernel event may arrive just before that.
+        ModuleFileLocation? location = load ? files.Locate(activity) : null;
+        try
+        {
+            LoaderProcess loader = loaders.Read(activity.Process, out string? loaderProblem);
+            ModuleActivity a = activity with
+            {
+                Process = loader,
+                Container = activity.Container ?? (loader.Pid is int pid ? containers.Detect(pid) : null),
+            };
+            if (loaderProblem is not null)
+            {
+                a = WithUnresolved(a, loaderProblem);
+            }
+
+            // The command line may only now be known (from /proc or the exec cache): try it if the descriptor failed.
+            if (location is { File: null } && !ReferenceEquals(loader.Arguments, activity.Process.Arguments))
+            {
+                location.Dispose();
+                location = files.Locate(a);
+            }
+
+            if (location is null)
+            {
+                return a;
+            }
+
+            a = a with
+            {
+                Module = location.File is null
+                    ? a.Module with { FileUnresolvedReason = location.UnresolvedReason }
+                    : a.Module with { FilePath = location.Path },
+            };
+            if (location.File is null)
+            {
+                return a;
+            }
+
+            progress.Publish(a, "module inspection");
+            ModuleInspection inspection = inspector.Inspect(location.File, location.Path, limit.Token);
+            a = a with { Module = inspection.ApplyTo(a.Module) };
+            foreach (string problem in inspection.Problems)
+            {
+                a = WithUnresolved(a, $"inspection: {problem}");
+            }
+
+            return a;
+        }
+        catch (OperationCanceledException)
+        {
+            (ModuleActivity partial, string pending) = progress.Snapshot();
+            string why = cancellation.IsCancellationRequested ? "cancelled" : $"abandoned after {Timeout.TotalSeconds:0.#} s";
+            return WithUnresolved(partial, $"{pending}: {why}");
+        }
+        finally
+        {
+            location?.Dispose();
+        }
+    }
+
+    private static ModuleActivity WithUnresolved(ModuleActivity a, string reason) =>
+        a with { Unresolved = [.. a.Unresolved ?? [], reason] };
+
+    /// <summary>The latest complete intermediate activity, for a caller whose budget ran out.</summary>
+    private sealed class Progress(ModuleActivity initial)
+    {
+        private (ModuleActivity Activity, string Pending) _state = (initial, "loader context and module file");
+        private readonly Lock _lock = new();
+
+        public void Publish(ModuleActivity activity, string pending)
+        {
+            lock (_lock)
+            {
+                _state = (activity, pending);
+            }
+        }
+
+        public (ModuleActivity Activity, string Pending) Snapshot()
+        {
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+}

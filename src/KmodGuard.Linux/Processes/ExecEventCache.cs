@@ -1,0 +1,61 @@
+namespace KmodGuard.Linux.Processes;
+
+/// <summary>
+/// The most recent exec of each pid, bounded in count and age. The audit pipeline records every exec it sees;
+/// the loader context reads from here when /proc no longer has the process. Entries older than
+/// <see cref="MaxAge"/> are ignored, since by then the pid may belong to another process. Thread-safe.
+/// </summary>
+internal sealed class ExecEventCache(int capacity = 4096, TimeSpan? maxAge = null, TimeProvider? time = null)
+{
+    private readonly Dictionary<int, ExecEvent> _byPid = [];
+    private readonly Queue<ExecEvent> _order = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Lock _lock = new();
+
+    public TimeSpan MaxAge { get; } = maxAge ?? TimeSpan.FromMinutes(10);
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byPid.Count;
+            }
+        }
+    }
+
+    public void Record(ExecEvent exec)
+    {
+        ArgumentNullException.ThrowIfNull(exec);
+        lock (_lock)
+        {
+            _byPid[exec.Pid] = exec;
+            _order.Enqueue(exec);
+
+            // The queue may hold superseded entries for a pid; only remove the mapping if it is still the one queued.
+            while (_order.Count > capacity)
+            {
+                ExecEvent old = _order.Dequeue();
+                if (_byPid.TryGetValue(old.Pid, out ExecEvent? current) && ReferenceEquals(current, old))
+                {
+                    _byPid.Remove(old.Pid);
+                }
+            }
+        }
+    }
+
+    public bool TryGet(int pid, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ExecEvent? exec)
+    {
+        lock (_lock)
+        {
+            if (_byPid.TryGetValue(pid, out exec) && _time.GetUtcNow() - exec.Time <= MaxAge)
+            {
+                return true;
+            }
+        }
+
+        exec = null;
+        return false;
+    }
+}
