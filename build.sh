@@ -205,6 +205,7 @@ run_native_suite() {
 
 cmd_test() {
   cmd_build
+  ensure_packages "the telemetry wire-format test (protoc --decode_raw)" protobuf-compiler || true
   prepare_e2e || true
   mkdir -p "$RESULTS"
   # The module inspection tests check their verdicts against the openssl and xz tools (skipped without them).

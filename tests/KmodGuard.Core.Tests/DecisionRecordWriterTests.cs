@@ -32,7 +32,7 @@ public class DecisionRecordWriterTests
         Assert.Equal("monitor", r.GetProperty("kmodguard.mode").GetString());
         Assert.Equal("deny-world-writable-paths", r.GetProperty("kmodguard.rule.id").GetString());
         Assert.Equal(4242, r.GetProperty("process.pid").GetInt32());
-        Assert.Equal(JsonValueKind.Number, r.GetProperty("user.id").ValueKind);
+        Assert.Equal("0", r.GetProperty("user.id").GetString()); // a string, as in the semantic conventions
         Assert.Equal("kmod", r.GetProperty("process.executable.name").GetString());
         Assert.Equal(JsonValueKind.False, r.GetProperty("kmodguard.container").ValueKind);
         Assert.Equal(["T1547.006"], r.GetProperty("threat.technique.id").EnumerateArray().Select(e => e.GetString()));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using KmodGuard.Core.Events;
 
@@ -73,7 +74,7 @@ public static class ActivityRecordReader
                 Name = Str(root, AttributeNames.ProcessName),
                 CommandLine = Str(root, AttributeNames.ProcessCommandLine),
                 WorkingDirectory = Str(root, AttributeNames.ProcessWorkingDirectory),
-                UserId = (int?)Int(root, AttributeNames.UserId),
+                UserId = (int?)IntOrNumericString(root, AttributeNames.UserId),
                 UserName = Str(root, AttributeNames.UserName),
                 EffectiveUserId = (int?)Int(root, AttributeNames.ProcessUserId),
                 EffectiveUserName = Str(root, AttributeNames.ProcessUserName),
@@ -104,6 +105,12 @@ public static class ActivityRecordReader
         _ => throw new FormatException($"'{key}' must be an integer"),
     }
     : null;
+
+    /// <summary>user.id is a string in the schema; older lines carried a number.</summary>
+    private static long? IntOrNumericString(JsonElement o, string key) =>
+        o.TryGetProperty(key, out JsonElement e) && e.ValueKind == JsonValueKind.String
+            ? long.TryParse(e.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : throw new FormatException($"'{key}' must be a decimal user id")
+            : Int(o, key);
 
     private static bool? Bool(JsonElement o, string key) => o.TryGetProperty(key, out JsonElement e) ? e.ValueKind switch
     {

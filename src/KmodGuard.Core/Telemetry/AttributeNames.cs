@@ -2,7 +2,8 @@ namespace KmodGuard.Core.Telemetry;
 
 /// <summary>
 /// Keys of a decision record. These are a public contract (docs/telemetry.md): OpenTelemetry semantic-convention
-/// names where one exists, <c>kmodguard.*</c> otherwise. Console JSON and OTLP use exactly these keys.
+/// names where one exists (with the convention's type), ECS <c>threat.*</c> for ATT&amp;CK, <c>kmodguard.*</c>
+/// otherwise — never a made-up name inside a semantic-convention namespace. Console JSON and OTLP use exactly these keys.
 /// </summary>
 public static class AttributeNames
 {
@@ -42,12 +43,14 @@ public static class AttributeNames
     public const string ProcessParentPid = "process.parent_pid";
     public const string ProcessExecutablePath = "process.executable.path";
     public const string ProcessExecutableName = "process.executable.name";
-    public const string ProcessName = "process.name";
+    /// <summary>The kernel's short name (Linux comm); semantic conventions have no attribute for it.</summary>
+    public const string ProcessName = "kmodguard.process.name";
     public const string ProcessCommandLine = "process.command_line";
     public const string ProcessCommandArgs = "process.command_args";
     public const string ProcessWorkingDirectory = "process.working_directory";
-    public const string ProcessParentExecutablePath = "process.parent.executable.path";
+    public const string ProcessParentExecutablePath = "kmodguard.process.parent.executable.path";
     public const string ProcessAncestors = "kmodguard.process.ancestors";
+    /// <summary>The loader's real uid, as a string: the semantic conventions, ECS and OCSF all type user ids as strings.</summary>
     public const string UserId = "user.id";
     public const string UserName = "user.name";
     public const string ProcessUserId = "process.user.id";

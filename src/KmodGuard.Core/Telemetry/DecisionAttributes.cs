@@ -1,3 +1,4 @@
+using System.Globalization;
 using KmodGuard.Core.Attack;
 using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Events;
@@ -10,6 +11,7 @@ namespace KmodGuard.Core.Telemetry;
 /// </summary>
 public static class DecisionAttributes
 {
+    /// <summary>The OpenTelemetry event name (LogRecord event_name) of a decision record.</summary>
     public const string EventName = "kmodguard.module.decision";
 
     public static void Write<TWriter>(ModuleActivity activity, Decision decision, ref TWriter w)
@@ -122,7 +124,7 @@ public static class DecisionAttributes
             w.Write(AttributeNames.ProcessAncestors, ancestors.Select(a => $"{a.Pid}:{a.ExecutablePath ?? "?"}").ToArray());
         }
 
-        Optional(ref w, AttributeNames.UserId, p.UserId);
+        Optional(ref w, AttributeNames.UserId, p.UserId?.ToString(CultureInfo.InvariantCulture));
         Optional(ref w, AttributeNames.UserName, p.UserName);
         Optional(ref w, AttributeNames.ProcessUserId, p.EffectiveUserId);
         Optional(ref w, AttributeNames.ProcessUserName, p.EffectiveUserName);

@@ -34,17 +34,8 @@ public sealed class DecisionRecordWriter(TextWriter output, DecisionRecordFormat
         }
     }
 
-    /// <summary>The OpenTelemetry severity text for a decision (also used as the OTLP log level).</summary>
-    public static string SeverityText(Decision decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        return decision switch
-        {
-            { Action: EnforcementAction.UnloadFailed } => "Error",
-            { Verdict: Verdict.Deny } or { RuleAction: RuleAction.Alert } => "Warning",
-            _ => "Information",
-        };
-    }
+    /// <summary>The OpenTelemetry severity text for a decision (the OTLP record's severity_text).</summary>
+    public static string SeverityText(Decision decision) => DecisionLogLevel.TextOf(DecisionLogLevel.Of(decision));
 
     public static string ToJson(ModuleActivity activity, Decision decision) => ToJson(activity, decision, new ArrayBufferWriter<byte>(2048));
 

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace KmodGuard.Tests.Shared;
+
+/// <summary>
+/// What a decision record should look like in the dashboard, given the console JSON line the producer printed for
+/// it: the same event name, severity text and body, and every attribute with the same value (as a string, which is
+/// how the dashboard's API returns values; check types on the wire instead).
+/// </summary>
+internal static class ConsoleLineExpectation
+{
+    private static readonly string[] Envelope = ["timestamp", "observed_timestamp", "severity_text", "event_name", "body"];
+
+    /// <summary>The line's attributes as the dashboard API shows them.</summary>
+    public static Dictionary<string, string> Attributes(string consoleJsonLine)
+    {
+        using JsonDocument doc = JsonDocument.Parse(consoleJsonLine);
+        return doc.RootElement.EnumerateObject().Where(p => !Envelope.Contains(p.Name)).ToDictionary(
+            p => p.Name,
+            p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+    }
+
+    /// <summary>Null when <paramref name="record"/> carries exactly what the line says; otherwise the first difference.</summary>
+    public static string? Difference(string consoleJsonLine, DashboardLogRecord record)
+    {
+        using JsonDocument doc = JsonDocument.Parse(consoleJsonLine);
+        JsonElement line = doc.RootElement;
+        foreach ((string key, string? actual) in new[] { ("event_name", record.EventName), ("severity_text", record.SeverityText), ("body", record.Body) })
+        {
+            if (line.GetProperty(key).GetString() != actual)
+            {
+                return $"{key}: expected '{line.GetProperty(key).GetString()}', got '{actual}'";
+            }
+        }
+
+        Dictionary<string, string> expected = Attributes(consoleJsonLine);
+        foreach ((string key, string value) in expected)
+        {
+            if (!record.Attributes.TryGetValue(key, out string? actual))
+            {
+                return $"{key}: missing";
+            }
+
+            if (actual != value)
+            {
+                return $"{key}: expected '{value}', got '{actual}'";
+            }
+        }
+
+        // The dashboard adds only its own aspire.log_id.
+        string[] extra = [.. record.Attributes.Keys.Where(k => !expected.ContainsKey(k) && k != "aspire.log_id")];
+        return extra.Length == 0 ? null : $"unexpected attributes: {string.Join(", ", extra)}";
+    }
+}
