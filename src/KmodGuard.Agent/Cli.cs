@@ -11,6 +11,8 @@ internal static class Cli
         var root = new RootCommand("KmodGuard: watches kernel module loads and unloads, decides by policy, enforces and reports.");
         var io = new ConsoleIo(stdout, stderr);
         root.Add(PolicyCommand.Create(io));
+        root.Add(ReplayCommand.Create(io));
+        root.Add(RulesCommand.Create(io));
         return root;
     }
 

@@ -52,13 +52,6 @@ internal sealed class AuditPipeline : IAssembledEventHandler
     /// </summary>
     public AuditParseError PushNetlink(int recordType, ReadOnlySpan<byte> payload)
     {
-        if (recordType == AuditRecordType.Replace)
-        {
-            // A binary u32 probe from the kernel to the registered daemon, not a record.
-            _ignored++;
-            return AuditParseError.None;
-        }
-
         AuditParseError error = AuditRecordParser.TryParseNetlink(recordType, payload, out AuditRecord record);
         return Accept(error, in record, payload);
     }
@@ -103,6 +96,12 @@ internal sealed class AuditPipeline : IAssembledEventHandler
 
     private AuditParseError Accept(AuditParseError error, scoped in AuditRecord record, ReadOnlySpan<byte> input)
     {
+        if (error == AuditParseError.BinaryRecord)
+        {
+            _ignored++;
+            return error;
+        }
+
         if (error != AuditParseError.None)
         {
             _malformed++;

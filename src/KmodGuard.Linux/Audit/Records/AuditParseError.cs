@@ -20,9 +20,15 @@ internal enum AuditParseError
     /// <summary>The serial is missing, not a number, or larger than 32 bits.</summary>
     BadSerial,
 
-    /// <summary>The header is not closed by <c>): </c>.</summary>
+    /// <summary>The header is not closed by <c>)</c>.</summary>
     UnterminatedHeader,
 
     /// <summary>Longer than any record the kernel or auditd writes.</summary>
     TooLong,
+
+    /// <summary>
+    /// AUDIT_REPLACE, the kernel's binary probe of the registered daemon (a u32 pid, which auditd logs as
+    /// <c>type=UNKNOWN[1329] msg=?</c>): not a text record, ignored rather than counted as malformed.
+    /// </summary>
+    BinaryRecord,
 }

@@ -18,6 +18,11 @@ internal static class AuditRecordParser
     public static AuditParseError TryParseNetlink(int type, ReadOnlySpan<byte> payload, out AuditRecord record)
     {
         record = default;
+        if (type == AuditRecordType.Replace)
+        {
+            return AuditParseError.BinaryRecord;
+        }
+
         if (payload.Length > MaxRecordLength)
         {
             return AuditParseError.TooLong;
@@ -65,6 +70,11 @@ internal static class AuditRecordParser
         if (typeEnd <= 0 || !AuditRecordTypeNames.TryGetType(line[..typeEnd], out int type))
         {
             return typeEnd <= 0 ? AuditParseError.MissingHeader : AuditParseError.UnknownTypeName;
+        }
+
+        if (type == AuditRecordType.Replace)
+        {
+            return AuditParseError.BinaryRecord;
         }
 
         line = line[(typeEnd + 1)..].TrimStart((byte)' ');
@@ -116,12 +126,13 @@ internal static class AuditRecordParser
         }
 
         text = text[used..];
-        if (!text.StartsWith("):"u8))
+        if (!text.StartsWith(")"u8))
         {
             return (uint)(text.IsEmpty ? 0 : text[0] - '0') <= 9 ? AuditParseError.BadSerial : AuditParseError.UnterminatedHeader;
         }
 
-        text = text[2..];
+        // "): " normally; old auditd wrote some DAEMON records as "audit(...) config changed, ...".
+        text = text.StartsWith("):"u8) ? text[2..] : text[1..];
         ReadOnlySpan<byte> enrichment = default;
         int separator = text.IndexOf(EnrichmentSeparator);
         if (separator >= 0)

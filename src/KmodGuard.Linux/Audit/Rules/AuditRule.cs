@@ -57,8 +57,9 @@ internal sealed class AuditRule
         AuditRuleParser.Parse(auditctlArguments, options ?? AuditRuleParseOptions.ForThisMachine());
 
     /// <summary>
-    /// The rule's <c>struct audit_rule_data</c> bytes, padded to 4 bytes: as the kernel lists them (the default, what
-    /// rules are deleted with), or exactly as auditctl sends them (class bits of the last mask word set on
+    /// The rule's <c>struct audit_rule_data</c> bytes, zero-padded to 4 bytes as in the netlink datagram (the struct
+    /// itself is 1040 + buflen bytes; either length is accepted by the kernel): as the kernel lists them (the default,
+    /// what rules are deleted with), or exactly as auditctl sends them (class bits of the last mask word set on
     /// all-syscall rules).
     /// </summary>
     public byte[] ToWireFormat(bool asAuditctlSends = false)
