@@ -52,12 +52,18 @@ internal sealed class AuditLogLineReader(Stream stream, int bufferSize = 1024 * 
 
             if (_start == 0 && _end == _buffer.Length)
             {
-                // A line that fills the whole buffer: return what fits, drop the rest of it.
-                LineNumber++;
-                line = _buffer;
+                // A line that fills the whole buffer: return what fits once, drop the rest of it.
+                bool first = !_skipping;
                 _start = _end = 0;
                 _skipping = true;
-                return true;
+                if (first)
+                {
+                    LineNumber++;
+                    line = _buffer;
+                    return true;
+                }
+
+                continue;
             }
 
             Fill();
