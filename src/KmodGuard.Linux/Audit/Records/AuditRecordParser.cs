@@ -15,6 +15,9 @@ internal static class AuditRecordParser
     /// <summary>auditd's separator between the raw record and its ENRICHED fields (AUDIT_INTERP_SEPARATOR).</summary>
     public const byte EnrichmentSeparator = 0x1D;
 
+    /// <summary>The last second a <see cref="DateTimeOffset"/> can hold (year 9999): later timestamps are not real.</summary>
+    private const long MaxSeconds = 253_402_300_799;
+
     public static AuditParseError TryParseNetlink(int type, ReadOnlySpan<byte> payload, out AuditRecord record)
     {
         record = default;
@@ -90,7 +93,8 @@ internal static class AuditRecordParser
     private static AuditParseError ParseHeaderAndBody(int type, ReadOnlySpan<byte> text, ReadOnlySpan<byte> node, out AuditRecord record)
     {
         record = default;
-        if (!Utf8Parser.TryParse(text, out long seconds, out int used) || used == 0 || seconds < 0 || used >= text.Length || text[used] != (byte)'.')
+        if (!Utf8Parser.TryParse(text, out long seconds, out int used) || used == 0 || seconds is < 0 or > MaxSeconds
+            || used >= text.Length || text[used] != (byte)'.')
         {
             return AuditParseError.BadTimestamp;
         }

@@ -73,6 +73,7 @@ public sealed class AuditRecordParserTests
     [InlineData("type=SYSCALL msg=foo", nameof(AuditParseError.MissingHeader))]
     [InlineData("type=SYSCALL msg=audit(abc:1): a=b", nameof(AuditParseError.BadTimestamp))]
     [InlineData("type=SYSCALL msg=audit(1.:1): a=b", nameof(AuditParseError.BadTimestamp))]
+    [InlineData("type=SYSCALL msg=audit(1150795855351845.123:1): a=b", nameof(AuditParseError.BadTimestamp))]
     [InlineData("type=SYSCALL msg=audit(1.0:): a=b", nameof(AuditParseError.BadSerial))]
     [InlineData("type=SYSCALL msg=audit(1.0:-1): a=b", nameof(AuditParseError.BadSerial))]
     [InlineData("type=SYSCALL msg=audit(1.0:1 a=b", nameof(AuditParseError.UnterminatedHeader))]
