@@ -14,7 +14,7 @@ namespace KmodGuard.Benchmarks.Audit;
 /// every event, record and field: the baseline) against KmodGuard's parser walking every field plus event assembly,
 /// and against the whole replay pipeline (assembly, mapping to activities). One invocation reads the whole file.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10)]
 [MemoryDiagnoser]
 public class AuditLogThroughputBenchmarks
 {

@@ -5,7 +5,7 @@ namespace KmodGuard.Linux.Audit.Events;
 /// <summary>Reads the CONFIG_CHANGE records of an event, with the changing process from its SYSCALL record.</summary>
 internal static class ConfigChangeReader
 {
-    public static IEnumerable<AuditConfigChange> Read(AuditEvent e)
+    public static IReadOnlyList<AuditConfigChange> Read(AuditEvent e)
     {
         var changes = new List<AuditConfigChange>();
         int syscall = e.IndexOf(AuditRecordType.Syscall);

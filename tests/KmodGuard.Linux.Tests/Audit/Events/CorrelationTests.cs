@@ -70,6 +70,21 @@ public sealed class CorrelationTests
         Assert.Null(Assert.Single(sink.Activities).Module.FilePath);
     }
 
+    [Fact]
+    public void The_exec_memory_is_bounded_and_forgets_the_least_recently_recorded_pid()
+    {
+        var execs = new ExecCorrelator(capacity: 2);
+        execs.Record(1, new ExecRecord("/usr/bin/kmod", ["insmod", "a.ko"], "/"));
+        execs.Record(2, new ExecRecord("/usr/bin/kmod", ["insmod", "b.ko"], "/"));
+        execs.Record(1, new ExecRecord("/usr/bin/kmod", ["insmod", "c.ko"], "/"));
+        execs.Record(3, new ExecRecord("/usr/bin/kmod", ["insmod", "d.ko"], "/"));
+
+        Assert.Equal(2, execs.Count);
+        Assert.Null(execs.Find(2, null));
+        Assert.Equal(["insmod", "c.ko"], execs.Find(1, "/usr/bin/kmod")!.Arguments);
+        Assert.Null(execs.Find(1, "/opt/other"));
+    }
+
     [Theory]
     [InlineData("kmodguard", "NORMAL", "/etc/modprobe.d/blacklist.conf", "/etc/modprobe.d/blacklist.conf")]
     [InlineData("kmodguard", "NORMAL", "/etc/modules", "/etc/modules")]

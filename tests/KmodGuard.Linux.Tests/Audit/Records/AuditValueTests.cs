@@ -35,7 +35,7 @@ public sealed class AuditValueTests
         string text = AuditValue.ToPrintableString(raw);
 
         Assert.Equal("/tmp/\\xFF\\xC3\\\\é\n", text);
-        Assert.Equal(raw, Unescape(text));
+        Assert.Equal(raw, EscapedText.ToBytes(text, escaped: true));
     }
 
     [Fact]
@@ -52,30 +52,5 @@ public sealed class AuditValueTests
     public void Unset_ids_are_null(string raw, long? id)
     {
         Assert.Equal(id, AuditValue.ParseId(Encoding.ASCII.GetBytes(raw)));
-    }
-
-    /// <summary>The inverse of the escaping, as an auditor would apply it.</summary>
-    private static byte[] Unescape(string text)
-    {
-        var bytes = new List<byte>();
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\\' && text[i + 1] == '\\')
-            {
-                bytes.Add((byte)'\\');
-                i++;
-            }
-            else if (text[i] == '\\' && text[i + 1] == 'x')
-            {
-                bytes.Add(Convert.ToByte(text.Substring(i + 2, 2), 16));
-                i += 3;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(text[i].ToString()));
-            }
-        }
-
-        return [.. bytes];
     }
 }

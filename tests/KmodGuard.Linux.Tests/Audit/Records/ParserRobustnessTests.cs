@@ -119,7 +119,7 @@ public sealed class ParserRobustnessTests
         Gen.Byte.Array[0, 64].Sample(bytes =>
         {
             string text = AuditValue.ToPrintableString(bytes);
-            Assert.Equal(bytes, Unescape(text, escaped: !System.Text.Unicode.Utf8.IsValid(bytes)));
+            Assert.Equal(bytes, EscapedText.ToBytes(text, escaped: !System.Text.Unicode.Utf8.IsValid(bytes)));
         }, iter: Iterations);
     }
 
@@ -201,35 +201,4 @@ public sealed class ParserRobustnessTests
 
             return b.ToArray();
         });
-
-    private static byte[] Unescape(string text, bool escaped)
-    {
-        if (!escaped)
-        {
-            return Encoding.UTF8.GetBytes(text);
-        }
-
-        var bytes = new List<byte>();
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\\' && text[i + 1] == '\\')
-            {
-                bytes.Add((byte)'\\');
-                i++;
-            }
-            else if (text[i] == '\\' && text[i + 1] == 'x')
-            {
-                bytes.Add(Convert.ToByte(text.Substring(i + 2, 2), 16));
-                i += 3;
-            }
-            else
-            {
-                int length = char.IsSurrogatePair(text, i) ? 2 : 1;
-                bytes.AddRange(Encoding.UTF8.GetBytes(text.Substring(i, length)));
-                i += length - 1;
-            }
-        }
-
-        return [.. bytes];
-    }
 }
