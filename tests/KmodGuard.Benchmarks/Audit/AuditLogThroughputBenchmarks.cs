@@ -68,7 +68,13 @@ public class AuditLogThroughputBenchmarks
                 continue;
             }
 
+            // libauparse walks auditd's ENRICHED fields too.
             foreach (AuditField f in record.Fields)
+            {
+                counter.Fields += f.Name.Length + f.RawValue.Length;
+            }
+
+            foreach (AuditField f in new AuditFieldEnumerator(record.Enrichment))
             {
                 counter.Fields += f.Name.Length + f.RawValue.Length;
             }

@@ -22,36 +22,44 @@ internal ref struct AuditFieldEnumerator
 
     public bool MoveNext()
     {
+        // Names are a few bytes: a plain loop beats a vectorized search there. Values (hex proctitles, paths) can be
+        // long, so ValueEnd searches for their end.
         ReadOnlySpan<byte> rest = _rest;
+        int i = 0;
         while (true)
         {
-            int start = 0;
-            while (start < rest.Length && rest[start] == (byte)' ')
+            while (i < rest.Length && rest[i] == (byte)' ')
             {
-                start++;
+                i++;
             }
 
-            rest = rest[start..];
-            if (rest.IsEmpty)
+            if (i == rest.Length)
             {
-                _rest = rest;
+                _rest = default;
                 return false;
             }
 
-            int nameEnd = rest.IndexOfAny((byte)'=', (byte)' ');
-            if (nameEnd < 0 || rest[nameEnd] == (byte)' ' || nameEnd == 0)
+            int nameStart = i;
+            while (i < rest.Length && rest[i] != (byte)'=' && rest[i] != (byte)' ')
+            {
+                i++;
+            }
+
+            if (i == rest.Length || rest[i] == (byte)' ' || i == nameStart)
             {
                 // A bare word, or "=value" without a name: not a field.
-                int skip = rest.IndexOf((byte)' ');
-                rest = skip < 0 ? default : rest[skip..];
+                while (i < rest.Length && rest[i] != (byte)' ')
+                {
+                    i++;
+                }
+
                 continue;
             }
 
-            ReadOnlySpan<byte> name = rest[..nameEnd];
-            ReadOnlySpan<byte> value = rest[(nameEnd + 1)..];
-            int valueLength = ValueLength(value);
-            _current = new AuditField(name, value[..valueLength]);
-            _rest = value[valueLength..];
+            int valueStart = i + 1;
+            int valueEnd = ValueEnd(rest, valueStart);
+            _current = new AuditField(rest[nameStart..i], rest[valueStart..valueEnd]);
+            _rest = rest[valueEnd..];
             return true;
         }
     }
@@ -72,14 +80,15 @@ internal ref struct AuditFieldEnumerator
         return false;
     }
 
-    private static int ValueLength(ReadOnlySpan<byte> value)
+    /// <summary>Where the value starting at <paramref name="start"/> ends: after its closing quote or brace, else at a space.</summary>
+    private static int ValueEnd(ReadOnlySpan<byte> text, int start)
     {
-        if (value.IsEmpty)
+        if (start == text.Length)
         {
-            return 0;
+            return start;
         }
 
-        byte close = value[0] switch
+        byte close = text[start] switch
         {
             (byte)'"' => (byte)'"',
             (byte)'\'' => (byte)'\'',
@@ -88,11 +97,11 @@ internal ref struct AuditFieldEnumerator
         };
         if (close == 0)
         {
-            int space = value.IndexOf((byte)' ');
-            return space < 0 ? value.Length : space;
+            int space = text[start..].IndexOf((byte)' ');
+            return space < 0 ? text.Length : start + space;
         }
 
-        int end = value[1..].IndexOf(close);
-        return end < 0 ? value.Length : end + 2;
+        int end = text[(start + 1)..].IndexOf(close);
+        return end < 0 ? text.Length : start + end + 2;
     }
 }
