@@ -12,6 +12,8 @@ namespace KmodGuard.Linux.Audit.Events;
 /// </summary>
 internal sealed class AuditActivityMapper(TimeProvider time)
 {
+    private static readonly byte[] OurKey = System.Text.Encoding.ASCII.GetBytes(KmodGuardRuleSet.Key);
+
     private readonly ExecCorrelator _execs = new();
 
     /// <summary>KERN_MODULE records in events without a SYSCALL record (load or unload cannot be told).</summary>
@@ -97,36 +99,31 @@ internal sealed class AuditActivityMapper(TimeProvider time)
 
     private ModuleActivity? MapPersistenceChange(AuditEvent e, int syscallIndex)
     {
+        // Decide cheaply first: only events of KmodGuard's watches, or that create or delete a file, can qualify.
+        bool ourWatch = SyscallRecordFields.TryReadKey(e.RecordBody(syscallIndex), out ReadOnlySpan<byte> rawKey) && HasOurKey(rawKey);
+        if (!ourWatch && !AnyPath(e, static t => t.SequenceEqual("CREATE"u8) || t.SequenceEqual("DELETE"u8)))
+        {
+            return null;
+        }
+
         string? cwd = WorkingDirectory(e);
         string? changed = null;
         int bestRank = int.MaxValue;
-        bool createdOrDeleted = false;
         for (int i = e.IndexOf(AuditRecordType.Path); i >= 0; i = e.IndexOf(AuditRecordType.Path, i + 1))
         {
-            ReadOnlySpan<byte> rawName = default, nameType = default;
-            foreach (AuditField f in new AuditFieldEnumerator(e.RecordBody(i)))
-            {
-                if (f.Name.SequenceEqual("name"u8))
-                {
-                    rawName = f.RawValue;
-                }
-                else if (f.Name.SequenceEqual("nametype"u8))
-                {
-                    nameType = f.RawValue;
-                }
-            }
+            PathFields(e.RecordBody(i), out ReadOnlySpan<byte> rawName, out ReadOnlySpan<byte> nameType);
 
-            // The file itself is what changed; its directory (PARENT) only tells where.
+            // The file itself is what changed; its directory (PARENT) only tells where. Someone else's rule counts
+            // only for a created or deleted file (not, say, a read).
             int rank = nameType.SequenceEqual("CREATE"u8) ? 0 : nameType.SequenceEqual("DELETE"u8) ? 1 : nameType.SequenceEqual("PARENT"u8) ? -1 : 2;
-            if (rank < 0 || rank >= bestRank || AuditValue.DecodeToString(rawName) is not { } name || ModuleToolCommand.Absolute(name, cwd) is not { } path
-                || !ModulePersistencePaths.Contains(path))
+            if (rank < 0 || rank >= bestRank || (rank == 2 && !ourWatch) || AuditValue.DecodeToString(rawName) is not { } name
+                || ModuleToolCommand.Absolute(name, cwd) is not { } path || !ModulePersistencePaths.Contains(path))
             {
                 continue;
             }
 
             changed = path;
             bestRank = rank;
-            createdOrDeleted |= rank <= 1;
         }
 
         if (changed is null)
@@ -135,15 +132,6 @@ internal sealed class AuditActivityMapper(TimeProvider time)
         }
 
         SyscallRecordFields s = SyscallRecordFields.Parse(e.RecordBody(syscallIndex));
-        string? key = AuditValue.DecodeKey(s.Key);
-        bool ourWatch = key is not null && key.Split(',').Contains(KmodGuardRuleSet.Key, StringComparer.Ordinal);
-        if (!ourWatch && !createdOrDeleted)
-        {
-            // Someone else's rule (a read, say): not evidence of a change.
-            return null;
-        }
-
-        string? exe = AuditValue.DecodeToString(s.Exe);
         return new ModuleActivity
         {
             Id = e.Id,
@@ -153,7 +141,7 @@ internal sealed class AuditActivityMapper(TimeProvider time)
             EventTime = e.Timestamp.ToDateTimeOffset(),
             ReceiveTime = time.GetUtcNow(),
             ChangedPath = changed,
-            Process = Process(e, syscallIndex, s, exe, exec: null),
+            Process = Process(e, syscallIndex, s, AuditValue.DecodeToString(s.Exe), exec: null),
         };
     }
 
@@ -166,9 +154,7 @@ internal sealed class AuditActivityMapper(TimeProvider time)
         }
 
         string? exe = AuditValue.DecodeToString(s.Exe);
-        string? key = AuditValue.DecodeKey(s.Key);
-        bool ourWatch = key is not null && key.Split(',').Contains(KmodGuardRuleSet.Key, StringComparer.Ordinal);
-        if (ourWatch || ModuleToolCommand.IsModuleTool(exe, argv))
+        if (HasOurKey(s.Key) || ModuleToolCommand.IsModuleTool(exe, argv))
         {
             _execs.Record(pid, new ExecRecord(exe, argv, WorkingDirectory(e)));
         }
@@ -224,6 +210,57 @@ internal sealed class AuditActivityMapper(TimeProvider time)
         };
     }
 
+    /// <summary>Whether a raw key field holds KmodGuard's key among its 0x01-separated keys (without allocating).</summary>
+    private static bool HasOurKey(ReadOnlySpan<byte> rawKey)
+    {
+        if (rawKey.IsEmpty || rawKey.Length > 1024)
+        {
+            return false;
+        }
+
+        Span<byte> decoded = stackalloc byte[rawKey.Length];
+        ReadOnlySpan<byte> keys = decoded[..AuditValue.Decode(rawKey, decoded)];
+        foreach (Range r in keys.Split((byte)1))
+        {
+            if (keys[r].SequenceEqual(OurKey))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AnyPath(AuditEvent e, PathTypeTest test)
+    {
+        for (int i = e.IndexOf(AuditRecordType.Path); i >= 0; i = e.IndexOf(AuditRecordType.Path, i + 1))
+        {
+            PathFields(e.RecordBody(i), out _, out ReadOnlySpan<byte> nameType);
+            if (test(nameType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void PathFields(ReadOnlySpan<byte> body, out ReadOnlySpan<byte> rawName, out ReadOnlySpan<byte> nameType)
+    {
+        rawName = nameType = default;
+        foreach (AuditField f in new AuditFieldEnumerator(body))
+        {
+            if (f.Name.SequenceEqual("name"u8))
+            {
+                rawName = f.RawValue;
+            }
+            else if (f.Name.SequenceEqual("nametype"u8))
+            {
+                nameType = f.RawValue;
+            }
+        }
+    }
+
     private static string? WorkingDirectory(AuditEvent e)
     {
         int cwd = e.IndexOf(AuditRecordType.Cwd);
@@ -236,6 +273,8 @@ internal sealed class AuditActivityMapper(TimeProvider time)
             && AuditValue.DecodeToString(raw) is { } name && name != "unset"
             ? name
             : null;
+
+    private delegate bool PathTypeTest(ReadOnlySpan<byte> nameType);
 
     private static int? ToInt(long? value) => value is long v && v is >= int.MinValue and <= int.MaxValue ? (int)v : null;
 }

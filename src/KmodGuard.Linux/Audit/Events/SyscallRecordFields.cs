@@ -43,6 +43,9 @@ internal ref struct SyscallRecordFields
         return false;
     }
 
+    /// <summary>Only the raw key field.</summary>
+    public static bool TryReadKey(ReadOnlySpan<byte> body, out ReadOnlySpan<byte> rawKey) => AuditFieldEnumerator.TryFind(body, "key"u8, out rawKey);
+
     public static SyscallRecordFields Parse(ReadOnlySpan<byte> body)
     {
         var r = default(SyscallRecordFields);

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace KmodGuard.Linux.Audit.Records;
@@ -19,9 +20,25 @@ internal static partial class AuditRecordTypeNames
     public static string DisplayName(int type) => NameOf(type) ?? string.Create(CultureInfo.InvariantCulture, $"UNKNOWN[{type}]");
 
     /// <summary>Looks up a type by its name (ASCII bytes), accepting <c>UNKNOWN[n]</c>.</summary>
+    [SkipLocalsInit]
     public static bool TryGetType(ReadOnlySpan<byte> name, out int type)
     {
-        type = 0;
+        // The records of module and exec events first: every log line comes through here.
+        type = name.Length switch
+        {
+            7 when name.SequenceEqual("SYSCALL"u8) => AuditRecordType.Syscall,
+            9 when name.SequenceEqual("PROCTITLE"u8) => AuditRecordType.Proctitle,
+            4 when name.SequenceEqual("PATH"u8) => AuditRecordType.Path,
+            3 when name.SequenceEqual("CWD"u8) => AuditRecordType.Cwd,
+            6 when name.SequenceEqual("EXECVE"u8) => AuditRecordType.Execve,
+            11 when name.SequenceEqual("KERN_MODULE"u8) => AuditRecordType.KernModule,
+            _ => 0,
+        };
+        if (type != 0)
+        {
+            return true;
+        }
+
         if (name.StartsWith("UNKNOWN["u8) && name.EndsWith("]"u8))
         {
             return AuditValue.TryParseInt32(name[8..^1], out type) && type >= 0;
