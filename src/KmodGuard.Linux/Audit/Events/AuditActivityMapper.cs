@@ -101,7 +101,7 @@ internal sealed class AuditActivityMapper(TimeProvider time)
     {
         // Decide cheaply first: only events of KmodGuard's watches, or that create or delete a file, can qualify.
         bool ourWatch = SyscallRecordFields.TryReadKey(e.RecordBody(syscallIndex), out ReadOnlySpan<byte> rawKey) && HasOurKey(rawKey);
-        if (!ourWatch && !AnyPath(e, static t => t.SequenceEqual("CREATE"u8) || t.SequenceEqual("DELETE"u8)))
+        if (!ourWatch && !CreatesOrDeletesAFile(e))
         {
             return null;
         }
@@ -231,12 +231,12 @@ internal sealed class AuditActivityMapper(TimeProvider time)
         return false;
     }
 
-    private static bool AnyPath(AuditEvent e, PathTypeTest test)
+    private static bool CreatesOrDeletesAFile(AuditEvent e)
     {
         for (int i = e.IndexOf(AuditRecordType.Path); i >= 0; i = e.IndexOf(AuditRecordType.Path, i + 1))
         {
             PathFields(e.RecordBody(i), out _, out ReadOnlySpan<byte> nameType);
-            if (test(nameType))
+            if (nameType.SequenceEqual("CREATE"u8) || nameType.SequenceEqual("DELETE"u8))
             {
                 return true;
             }
@@ -273,8 +273,6 @@ internal sealed class AuditActivityMapper(TimeProvider time)
             && AuditValue.DecodeToString(raw) is { } name && name != "unset"
             ? name
             : null;
-
-    private delegate bool PathTypeTest(ReadOnlySpan<byte> nameType);
 
     private static int? ToInt(long? value) => value is long v && v is >= int.MinValue and <= int.MaxValue ? (int)v : null;
 }
