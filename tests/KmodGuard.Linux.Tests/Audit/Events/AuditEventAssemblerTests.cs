@@ -95,11 +95,8 @@ public sealed class AuditEventAssemblerTests
     public void An_event_without_its_last_record_closes_after_the_timeout()
     {
         var handler = new RecordingAssembledEvents();
-        TimeProvider clock = Substitute.For<TimeProvider>();
-        clock.TimestampFrequency.Returns(1000L);
         long now = 0;
-        clock.GetTimestamp().Returns(_ => now);
-        var assembler = new AuditEventAssembler(handler, new AuditAssemblyOptions { Timeout = TimeSpan.FromSeconds(2) }, clock);
+        var assembler = new AuditEventAssembler(handler, new AuditAssemblyOptions { Timeout = TimeSpan.FromSeconds(2) }, Clock(() => now));
 
         Push(assembler, Syscall, 40);
         now = 1999;
@@ -170,11 +167,8 @@ public sealed class AuditEventAssemblerTests
     public void Gaps_are_reported_when_their_deadline_passes()
     {
         var handler = new RecordingAssembledEvents();
-        TimeProvider clock = Substitute.For<TimeProvider>();
-        clock.TimestampFrequency.Returns(1000L);
         long now = 0;
-        clock.GetTimestamp().Returns(_ => now);
-        var assembler = new AuditEventAssembler(handler, new AuditAssemblyOptions(), clock);
+        var assembler = new AuditEventAssembler(handler, new AuditAssemblyOptions(), Clock(() => now));
 
         Push(assembler, Proctitle, 1);
         Push(assembler, Proctitle, 5);
@@ -236,11 +230,14 @@ public sealed class AuditEventAssemblerTests
         assembler.Push(in record);
     }
 
-    private static TimeProvider FrozenClock()
+    private static TimeProvider FrozenClock() => Clock(() => 0);
+
+    /// <summary>A monotonic clock in milliseconds that reads <paramref name="now"/>.</summary>
+    private static TimeProvider Clock(Func<long> now)
     {
         TimeProvider clock = Substitute.For<TimeProvider>();
         clock.TimestampFrequency.Returns(1000L);
-        clock.GetTimestamp().Returns(0L);
+        clock.GetTimestamp().Returns(_ => now());
         return clock;
     }
 }
