@@ -18,8 +18,8 @@ internal sealed class AuditLogReplay
         _pipeline = new AuditPipeline(sink, new AuditAssemblyOptions { UseRecordTime = true }, time);
     }
 
-    /// <summary>"audit.log:42": where the record being processed came from (for diagnostics from the sink).</summary>
-    public string Location => $"{_file}:{_line}";
+    /// <summary>"audit.log:42": where the record being processed came from (for diagnostics from the sink); at the end, the last file.</summary>
+    public string Location => _line > 0 ? $"{_file}:{_line}" : $"{_file} (end)";
 
     public AuditPipelineCounters Counters => _pipeline.Counters;
 
