@@ -91,6 +91,8 @@ build_native() {
   # ASan/UBSan build, valgrind, and plistutil for the property-list round trips.
   ensure_packages "the ES shim's sanitizer, valgrind and plist tests" \
     "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev" valgrind libplist-utils || true
+  # The libauparse peer of the audit parsing benchmark (native/linux); skipped by CMake when missing.
+  ensure_packages "the audit parsing benchmark peer (native/linux/auparse_bench)" libauparse-dev || true
   log "building native code"
   cmake -S native -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang >/dev/null
   cmake --build "$NATIVE_BUILD" --parallel "$(nproc)" >/dev/null
@@ -207,6 +209,8 @@ cmd_test() {
   cmd_build
   ensure_packages "the telemetry wire-format test (protoc --decode_raw)" protobuf-compiler || true
   prepare_e2e || true
+  # auditctl and ausearch: the oracles of the audit rule codec and record decoding tests (they skip without them).
+  ensure_packages "the audit rule and record oracle tests (auditctl, ausearch)" auditd || true
   mkdir -p "$RESULTS"
   # The module inspection tests check their verdicts against the openssl and xz tools (skipped without them).
   ensure_packages "the module signature cross-check tests" openssl xz-utils || true
@@ -271,12 +275,17 @@ cmd_run() {
   if [ $# -gt 0 ]; then
     exec "$exe" "$@"
   fi
+  # Without root there is no live audit: replay the sample log instead.
+  if [ "$(id -u)" -ne 0 ] && [ -f tests/fixtures/audit/sample/audit.log ]; then
+    exec "$exe" replay --format text tests/fixtures/audit/sample/audit.log
+  fi
   exec "$exe" policy show-default
 }
 
 cmd_bench() {
   ensure_dotnet
   local filter=${1:-*}
+  build_native # the audit benchmark's libauparse peer
   log "running benchmarks matching '$filter' (Release)"
   dotnet run -c Release --project tests/KmodGuard.Benchmarks -- --filter "$filter" --artifacts "$ARTIFACTS/benchmarks"
 }

@@ -17,6 +17,8 @@ internal static class Cli
         root.Add(VersionCommand.Create(io));
         root.Add(CompletionCommand.Create(io, () => root));
         root.Add(ServiceProbeCommand.Create(io));
+        root.Add(ReplayCommand.Create(io));
+        root.Add(RulesCommand.Create(io));
         return root;
     }
 
