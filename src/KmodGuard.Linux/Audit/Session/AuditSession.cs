@@ -1,4 +1,5 @@
 using KmodGuard.Linux.Audit.Netlink;
+using KmodGuard.Linux.Audit.Rules;
 using Microsoft.Extensions.Logging;
 
 namespace KmodGuard.Linux.Audit.Session;
@@ -206,7 +207,7 @@ internal sealed partial class AuditSession : IDisposable
     }
 
     /// <summary>Rules with our key currently in the kernel.</summary>
-    public List<byte[]> ListOurRules() => _control.ListRules().Where(r => RuleKeyReader.HasKey(r, _options.RuleKey)).ToList();
+    public List<byte[]> ListOurRules() => _control.ListRules().Where(r => AuditRuleKeys.Has(r, _options.RuleKey)).ToList();
 
     private void RemoveOurRules(bool stale)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using KmodGuard.Linux.Audit.Netlink;
+using KmodGuard.Linux.Audit.Rules;
 using KmodGuard.Linux.Audit.Session;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,7 +18,7 @@ public sealed class AuditCoexistenceTests
     {
         Mode = AuditMode.Auto,
         RuleKey = Key,
-        Rules = TestRuleBytes.ModuleRules(Key),
+        Rules = TestRules.Module(Key),
     };
 
     [SkippableFact]
@@ -31,7 +32,7 @@ public sealed class AuditCoexistenceTests
 
         using AuditdProcess auditd = AuditdProcess.Start();
         Assert.True(auditd.WaitRegistered(state.Control, TimeSpan.FromSeconds(10)), "auditd did not register");
-        byte[] auditdRule = TestRuleBytes.SyscallRule(TestRuleBytes.ArchX86_64, [176], AuditdRuleKey);
+        byte[] auditdRule = TestRules.Bytes("-a always,exit -F arch=b64 -S delete_module -F key=" + AuditdRuleKey);
         state.Control.AddRule(auditdRule);
 
         var records = new ConcurrentQueue<string>();
@@ -52,8 +53,8 @@ public sealed class AuditCoexistenceTests
         }
 
         List<byte[]> rules = state.Control.ListRules();
-        Assert.Contains(rules, r => RuleKeyReader.HasKey(r, AuditdRuleKey));
-        Assert.DoesNotContain(rules, r => RuleKeyReader.HasKey(r, Key));
+        Assert.Contains(rules, r => AuditRuleKeys.Has(r, AuditdRuleKey));
+        Assert.DoesNotContain(rules, r => AuditRuleKeys.Has(r, Key));
         Assert.Equal((uint)auditd.Pid, state.Control.GetStatus().Pid);
     }
 

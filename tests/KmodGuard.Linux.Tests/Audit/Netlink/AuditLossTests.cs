@@ -17,7 +17,7 @@ public sealed class AuditLossTests
         using var state = new KernelAuditState();
         Skip.If(state.Initial.Pid != 0, $"another audit daemon (pid {state.Initial.Pid}) is registered");
 
-        var options = new AuditSessionOptions { Mode = AuditMode.Unicast, RuleKey = Key, Rules = TestRuleBytes.ModuleRules(Key), ReceiveBufferBytes = 4096 };
+        var options = new AuditSessionOptions { Mode = AuditMode.Unicast, RuleKey = Key, Rules = TestRules.Module(Key), ReceiveBufferBytes = 4096 };
         using AuditSession session = AuditSession.Start(options, NullLogger.Instance, (_, _) => { });
         // A tiny backlog and a reader that is not reading yet: the kernel must drop and count.
         state.Control.SetStatus(new AuditStatus { Mask = AuditStatus.MaskBacklogLimit, BacklogLimit = 16 });

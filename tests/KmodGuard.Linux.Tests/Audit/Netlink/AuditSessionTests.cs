@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using KmodGuard.Linux.Audit.Netlink;
+using KmodGuard.Linux.Audit.Rules;
 using KmodGuard.Linux.Audit.Session;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,7 +19,7 @@ public sealed class AuditSessionTests : IDisposable
     {
         Mode = mode,
         RuleKey = Key,
-        Rules = TestRuleBytes.ModuleRules(Key),
+        Rules = TestRules.Module(Key),
         StateFile = Path.Combine(_stateDir, "audit-settings"),
     };
 
@@ -66,7 +67,7 @@ public sealed class AuditSessionTests : IDisposable
         Assert.Equal(before.Enabled, after.Enabled);
         Assert.Equal(before.BacklogLimit, after.BacklogLimit);
         Assert.Equal(before.BacklogWaitTime, after.BacklogWaitTime);
-        Assert.DoesNotContain(control.ListRules(), r => RuleKeyReader.HasKey(r, Key));
+        Assert.DoesNotContain(control.ListRules(), r => AuditRuleKeys.Has(r, Key));
         Assert.False(File.Exists(Path.Combine(_stateDir, "audit-settings")));
     }
 
