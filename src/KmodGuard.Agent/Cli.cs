@@ -10,6 +10,7 @@ internal static class Cli
     {
         var root = new RootCommand("KmodGuard: watches kernel module loads and unloads, decides by policy, enforces and reports.");
         var io = new ConsoleIo(stdout, stderr);
+        root.Add(RunCommand.Create(io));
         root.Add(PolicyCommand.Create(io));
         root.Add(InspectCommand.Create(io));
         root.Add(InventoryCommand.Create(io));

@@ -29,6 +29,10 @@ internal sealed class ExportFailureReporter : EventListener
     private TimeSpan _interval;
     private long _lastReport;
     private long _suppressed;
+    private long _failures;
+
+    /// <summary>Export failures seen since start.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>
     /// EventListener's base constructor already calls <see cref="OnEventSourceCreated"/> for existing sources, before
@@ -71,6 +75,7 @@ internal sealed class ExportFailureReporter : EventListener
             }
 
             KmodGuardMetrics.ExportFailures.Add(1);
+            Interlocked.Increment(ref _failures);
             long now = Stopwatch.GetTimestamp();
             if (Stopwatch.GetElapsedTime(_lastReport, now) < _interval)
             {

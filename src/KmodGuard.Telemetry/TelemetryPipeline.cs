@@ -42,6 +42,12 @@ public sealed class TelemetryPipeline : IDisposable
     /// <summary>Creates loggers that reach the same destinations as <see cref="AgentLogger"/>.</summary>
     public ILoggerFactory LoggerFactory => _loggerFactory;
 
+    /// <summary>Decisions waiting in memory for export.</summary>
+    public long QueueDepth => _otlp?.Queued ?? 0;
+
+    /// <summary>Failed export requests since start.</summary>
+    public long ExportFailures => _failures?.Failures ?? 0;
+
     /// <summary>True when records are exported over OTLP, false when they only go to the console.</summary>
     public bool ExportsOtlp => _sdk is not null;
 

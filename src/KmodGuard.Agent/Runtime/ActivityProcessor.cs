@@ -4,39 +4,51 @@ using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Events;
 using KmodGuard.Core.Policy;
 using KmodGuard.Core.Telemetry;
+using KmodGuard.Linux.Modules;
 
 namespace KmodGuard.Agent.Runtime;
 
 /// <summary>
-/// Decides activities off the record-reading thread: enrich (bounded), decide with the policy in force, enforce,
-/// record. Activities queue in an unbounded channel so the reader never blocks; the queue depth is observable.
+/// Decides activities off the record-reading thread: enrich within a time budget, attach the kernel's own messages,
+/// decide with the policy in force, enforce, record. Activities queue in an unbounded channel so the reader never
+/// blocks. Enrichment that outlives its budget completes later as an update record for the same activity, and is
+/// enforced then if it turns an allow into a deny.
 /// </summary>
 internal sealed class ActivityProcessor
 {
     private readonly Channel<ModuleActivity> _queue = Channel.CreateUnbounded<ModuleActivity>(new UnboundedChannelOptions { SingleReader = true });
     private readonly PolicyHolder _policy;
     private readonly IDecisionSink _sink;
-    private readonly Func<ModuleActivity, ModuleActivity> _enrich;
+    private readonly Func<ModuleActivity, EnrichmentResult> _enrich;
+    private readonly Func<ModuleActivity, ModuleActivity> _attachKernel;
     private readonly Func<ModuleActivity, Decision, Decision> _enforce;
+    private readonly RecentActivities _recent = new();
     private readonly DecisionLatency _latency = new();
     private long _queued;
     private long _decided;
+    private long _denied;
 
     public ActivityProcessor(
         PolicyHolder policy,
         IDecisionSink sink,
-        Func<ModuleActivity, ModuleActivity>? enrich = null,
+        Func<ModuleActivity, EnrichmentResult>? enrich = null,
+        Func<ModuleActivity, ModuleActivity>? attachKernel = null,
         Func<ModuleActivity, Decision, Decision>? enforce = null)
     {
         _policy = policy;
         _sink = sink;
-        _enrich = enrich ?? (a => a);
+        _enrich = enrich ?? (a => new EnrichmentResult(a, null));
+        _attachKernel = attachKernel ?? (a => a);
         _enforce = enforce ?? ((_, d) => d);
     }
 
+    public long Queued => Interlocked.Read(ref _queued);
+
     public long Decided => Interlocked.Read(ref _decided);
 
-    public long QueueDepth => Interlocked.Read(ref _queued) - Interlocked.Read(ref _decided);
+    public long Denied => Interlocked.Read(ref _denied);
+
+    public long QueueDepth => Queued - Decided;
 
     public DecisionLatency Latency => _latency;
 
@@ -60,10 +72,51 @@ internal sealed class ActivityProcessor
 
     internal void Process(ModuleActivity activity)
     {
-        ModuleActivity enriched = _enrich(activity);
-        Decision decision = _enforce(enriched, _policy.Current.Decide(enriched));
-        _sink.Record(enriched, decision);
-        _latency.Add(enriched.EventTime, DateTimeOffset.UtcNow);
+        long start = Stopwatch.GetTimestamp();
+        EnrichmentResult enriched = _enrich(activity);
+        ModuleActivity decided = _attachKernel(enriched.Activity);
+        Decision decision = _enforce(decided, _policy.Current.Decide(decided));
+        Record(decided, decision, Stopwatch.GetElapsedTime(start));
+        _latency.Add(decided.EventTime, DateTimeOffset.UtcNow);
         Interlocked.Increment(ref _decided);
+        if (enriched.Completion is { } later)
+        {
+            later.ContinueWith(t => Update(decision, _attachKernel(t.Result)), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>A kernel message that arrived after its activity was decided: record the activity again with it.</summary>
+    public bool UpdateWithKernelMessage(string activityId, Func<ModuleActivity, ModuleActivity> attach)
+    {
+        if (!_recent.TryGet(activityId, out (ModuleActivity Activity, Decision Decision) earlier))
+        {
+            return false;
+        }
+
+        Update(earlier.Decision, attach(earlier.Activity));
+        return true;
+    }
+
+    /// <summary>Records what became known after the decision. Enforces only when the new facts turn an allow into a
+    /// deny; otherwise the update carries the action already taken.</summary>
+    private void Update(Decision earlier, ModuleActivity now)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Decision decision = _policy.Current.Decide(now);
+        decision = earlier.Verdict == Verdict.Allow && decision.Verdict == Verdict.Deny
+            ? _enforce(now, decision)
+            : decision with { Action = decision.Verdict == earlier.Verdict ? earlier.Action : decision.Action, ActionError = earlier.ActionError };
+        Record(now, decision with { IsUpdate = true }, Stopwatch.GetElapsedTime(start));
+    }
+
+    private void Record(ModuleActivity activity, Decision decision, TimeSpan elapsed)
+    {
+        _sink.Record(activity, decision);
+        _recent.Remember(activity, decision);
+        KmodGuardMetrics.DecisionMade(activity, decision, elapsed);
+        if (decision.Verdict == Verdict.Deny && !decision.IsUpdate)
+        {
+            Interlocked.Increment(ref _denied);
+        }
     }
 }

@@ -25,6 +25,10 @@ public sealed record Decision
     /// <summary>MITRE ATT&amp;CK technique ids.</summary>
     public required IReadOnlyList<string> Techniques { get; init; }
 
+    /// <summary>True for a record that completes an earlier one for the same activity (same <c>kmodguard.activity.id</c>):
+    /// enrichment that finished after the decision, or a kernel message that arrived late.</summary>
+    public bool IsUpdate { get; init; }
+
     /// <summary>SHA-256 prefix of the policy document that decided.</summary>
     public string? PolicyHash { get; init; }
 }

@@ -19,6 +19,7 @@ public static class AttributeNames
     public const string PolicySha256 = "kmodguard.policy.sha256";
     public const string Operation = "kmodguard.operation";
     public const string ActivityId = "kmodguard.activity.id";
+    public const string Update = "kmodguard.update";
 
     public const string ModuleName = "kmodguard.module.name";
     public const string ModuleSha256 = "kmodguard.module.sha256";

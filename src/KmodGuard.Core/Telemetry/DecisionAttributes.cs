@@ -36,6 +36,10 @@ public static class DecisionAttributes
         Optional(ref w, AttributeNames.PolicySha256, decision.PolicyHash);
         w.Write(AttributeNames.Operation, Words.Of(activity.Operation));
         Optional(ref w, AttributeNames.ActivityId, activity.Id);
+        if (decision.IsUpdate)
+        {
+            w.Write(AttributeNames.Update, true);
+        }
 
         WriteModule(activity, ref w);
         WriteProcess(activity.Process, ref w);

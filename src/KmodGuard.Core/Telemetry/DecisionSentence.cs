@@ -13,6 +13,11 @@ public static class DecisionSentence
         ArgumentNullException.ThrowIfNull(activity);
         ArgumentNullException.ThrowIfNull(decision);
         var sb = new StringBuilder(128);
+        if (decision.IsUpdate)
+        {
+            sb.Append("Update: ");
+        }
+
         sb.Append(decision switch
         {
             { Verdict: Verdict.Deny, Action: EnforcementAction.WouldDeny } => "Would deny ",

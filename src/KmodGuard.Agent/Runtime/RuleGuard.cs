@@ -1,0 +1,106 @@
+using KmodGuard.Linux.Audit.Netlink;
+using KmodGuard.Linux.Audit.Session;
+using Microsoft.Extensions.Logging;
+
+namespace KmodGuard.Agent.Runtime;
+
+/// <summary>
+/// Puts our audit rules back (and auditing on) after someone removed them. Requests are coalesced and handled off
+/// the reader thread: a burst of CONFIG_CHANGE records (auditctl -D removes rules one by one) restores once.
+/// </summary>
+internal sealed partial class RuleGuard : IDisposable
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
+
+    private readonly AuditSession _session;
+    private readonly IReadOnlyList<byte[]> _rules;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public RuleGuard(AuditSession session, IReadOnlyList<byte[]> rules, ILogger log)
+    {
+        _session = session;
+        _rules = rules;
+        _log = log;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public int Restorations { get; private set; }
+
+    /// <summary>Asks for a check and repair soon; returns at once.</summary>
+    public void Restore()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A restore is already pending: it covers this request too.
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync(_stop.Token).ConfigureAwait(false);
+                await Task.Delay(Settle, _stop.Token).ConfigureAwait(false);
+                Repair();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Repair()
+    {
+        if (_session.Locked)
+        {
+            return;
+        }
+
+        try
+        {
+            AuditStatus status = _session.Control.GetStatus();
+            if (status.Enabled == 0)
+            {
+                _session.Control.SetStatus(new AuditStatus { Mask = AuditStatus.MaskEnabled, Enabled = 1 });
+            }
+
+            var present = _session.ListOurRules().Select(Convert.ToHexString).ToHashSet(StringComparer.Ordinal);
+            int added = 0;
+            foreach (byte[] rule in _rules.Where(r => !present.Contains(Convert.ToHexString(r))))
+            {
+                _session.Control.AddRule(rule);
+                added++;
+            }
+
+            Restorations++;
+            LogRestored(_log, added, status.Enabled == 0);
+        }
+        catch (Exception e) when (e is AuditNetlinkException or TimeoutException)
+        {
+            LogRestoreFailed(_log, e.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop.Wait();
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "restored {Added} audit rules (auditing re-enabled: {Reenabled})")]
+    private static partial void LogRestored(ILogger logger, int added, bool reenabled);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "could not restore the audit rules: {Error}")]
+    private static partial void LogRestoreFailed(ILogger logger, string error);
+}
