@@ -7,6 +7,7 @@
  *   kmodguard-modtest flood  RATE SECONDS [init|finit|delete]
  *
  * --comm renames the process (prctl PR_SET_NAME) before the call, e.g. to a name with a space.
+ * --hold MS keeps the process (and finit's file descriptor) alive for MS milliseconds after the call.
  * --32 makes the call through the 32-bit entry (int 0x80), so audit reports arch=i386 (x86_64 only).
  * Each call prints one line: "<syscall> pid=<pid> ret=<ret> errno=<errno>".
  * flood passes CLOCK_REALTIME in nanoseconds as the third argument (audit a2) of every call: the kernel ignores it
@@ -53,7 +54,7 @@ static void *low_copy(const void *data, size_t len)
 
 static unsigned char image[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 
-static long call(const char *what, const char *arg, int compat)
+static long call(const char *what, const char *arg, int compat, long hold_ms)
 {
     long ret;
     int err;
@@ -85,6 +86,9 @@ static long call(const char *what, const char *arg, int compat)
         {
             ret = syscall(SYS_finit_module, fd, "", 0);
             err = ret < 0 ? errno : 0;
+        }
+        if (hold_ms > 0) {
+            usleep((useconds_t)(hold_ms * 1000));
         }
         close(fd);
     } else if (strcmp(what, "delete") == 0) {
@@ -157,9 +161,12 @@ int main(int argc, char **argv)
 
     const char *what = argv[1], *arg = NULL, *comm = NULL;
     int compat = 0;
+    long hold_ms = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--comm") == 0 && i + 1 < argc) {
             comm = argv[++i];
+        } else if (strcmp(argv[i], "--hold") == 0 && i + 1 < argc) {
+            hold_ms = strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--32") == 0) {
             compat = 1;
         } else {
@@ -181,9 +188,12 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    long ret = call(what, arg, compat);
+    long ret = call(what, arg, compat, hold_ms);
     const char *name = strcmp(what, "init") == 0 ? "init_module" : strcmp(what, "finit") == 0 ? "finit_module" : "delete_module";
     printf("%s pid=%d ret=%ld errno=%d\n", name, getpid(), ret, ret < 0 ? errno : 0);
     fflush(stdout);
+    if (hold_ms > 0 && strcmp(what, "finit") != 0) {
+        usleep((useconds_t)(hold_ms * 1000));
+    }
     return 0;
 }

@@ -89,7 +89,7 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
             monitor.Lost += (delta, _) => OnKernelLost(delta);
             monitor.Disabled += _ => OnAuditingDisabled(session);
             monitor.Failed += e => LogStatusPollFailed(log, e.Message);
-            using var ruleGuard = new RuleGuard(session, options.Rules, log);
+            using var ruleGuard = new RuleGuard(session, options.Rules, log, OnRepaired);
             _ruleGuard = ruleGuard;
 
             var reader = new AuditRecordReader(session.Data, (type, payload) => pipeline.PushNetlink(type, payload), () =>
@@ -136,8 +136,12 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
         return ExitCodes.Success;
     }
 
+    private readonly Lock _tamperGate = new();
     private ActivityProcessor? _kernelLogProcessor;
     private RuleGuard? _ruleGuard;
+    private string? _tamperBy;
+    private int _tamperRemoved;
+    private bool _tamperDisabled;
 
     private KernelLogMonitor? StartKernelLog()
     {
@@ -241,16 +245,16 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
         }
     }
 
+    /// <summary>Called per CONFIG_CHANGE record (auditctl -D removes rules one by one): remembers who, and asks the guard
+    /// for one repair, which then raises one tamper alert for the whole burst.</summary>
     private void OnTamper(AuditConfigChange change)
     {
         string who = change.Pid is int pid ? $"pid {pid} ({change.Comm ?? "?"}, auid {change.AuditUserId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unset"})" : "another process";
-        if (change.DisablesAuditing)
+        lock (_tamperGate)
         {
-            log.Tamper("audit_disabled", $"{who} turned the kernel's auditing off ({AttackTechniques.DisableOrModifyLinuxAudit}); turning it back on");
-        }
-        else
-        {
-            log.Tamper("audit_rules_removed", $"{who} removed the audit rule with key {KmodGuardRuleSet.Key} ({AttackTechniques.DisableOrModifyLinuxAudit}); putting the rules back");
+            _tamperBy = who;
+            _tamperDisabled |= change.DisablesAuditing;
+            _tamperRemoved += change.DisablesAuditing ? 0 : 1;
         }
 
         _ruleGuard?.Restore();
@@ -260,9 +264,37 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
     {
         if (!session.Locked)
         {
-            log.Tamper("audit_disabled", $"the kernel's auditing was found switched off ({AttackTechniques.DisableOrModifyLinuxAudit}); turning it back on");
+            lock (_tamperGate)
+            {
+                _tamperDisabled = true;
+            }
+
             _ruleGuard?.Restore();
         }
+    }
+
+    /// <summary>One alert per repair (ATT&amp;CK T1562.012), naming what was done to the sensor and what was put back.</summary>
+    private void OnRepaired(int added, bool reenabled)
+    {
+        string who;
+        int removed;
+        bool disabled;
+        lock (_tamperGate)
+        {
+            (who, removed, disabled) = (_tamperBy ?? "another process", _tamperRemoved, _tamperDisabled || reenabled);
+            (_tamperBy, _tamperRemoved, _tamperDisabled) = (null, 0, false);
+        }
+
+        if (removed == 0 && !disabled && added == 0)
+        {
+            return;
+        }
+
+        string kind = disabled ? "audit_disabled" : "audit_rules_removed";
+        string what = disabled
+            ? $"{who} turned the kernel's auditing off ({AttackTechniques.DisableOrModifyLinuxAudit}); turned it back on and put back {added} rules"
+            : $"{who} removed {removed} audit rules with key {KmodGuardRuleSet.Key} ({AttackTechniques.DisableOrModifyLinuxAudit}); put back {added}";
+        log.Tamper(kind, what);
     }
 
     private void OnKernelLost(uint delta)

@@ -15,15 +15,18 @@ internal sealed partial class RuleGuard : IDisposable
     private readonly AuditSession _session;
     private readonly IReadOnlyList<byte[]> _rules;
     private readonly ILogger _log;
+    private readonly Action<int, bool> _report;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public RuleGuard(AuditSession session, IReadOnlyList<byte[]> rules, ILogger log)
+    /// <param name="report">After each repair: how many rules were put back, and whether auditing had to be turned back on.</param>
+    public RuleGuard(AuditSession session, IReadOnlyList<byte[]> rules, ILogger log, Action<int, bool> report)
     {
         _session = session;
         _rules = rules;
         _log = log;
+        _report = report;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -77,12 +80,19 @@ internal sealed partial class RuleGuard : IDisposable
             int added = 0;
             foreach (byte[] rule in _rules.Where(r => !present.Contains(Convert.ToHexString(r))))
             {
-                _session.Control.AddRule(rule);
-                added++;
+                try
+                {
+                    _session.Control.AddRule(rule);
+                    added++;
+                }
+                catch (AuditNetlinkException e) when (e.Errno == Linux.Errno.EEXIST)
+                {
+                    // Still there (the remover has not reached it yet, or it lists differently): nothing to do.
+                }
             }
 
             Restorations++;
-            LogRestored(_log, added, status.Enabled == 0);
+            _report(added, status.Enabled == 0);
         }
         catch (Exception e) when (e is AuditNetlinkException or TimeoutException)
         {
@@ -97,9 +107,6 @@ internal sealed partial class RuleGuard : IDisposable
         _stop.Dispose();
         _signal.Dispose();
     }
-
-    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "restored {Added} audit rules (auditing re-enabled: {Reenabled})")]
-    private static partial void LogRestored(ILogger logger, int added, bool reenabled);
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "could not restore the audit rules: {Error}")]
     private static partial void LogRestoreFailed(ILogger logger, string error);
