@@ -22,6 +22,8 @@ usage: ./build.sh [command] [args]
   build            build the .NET solution and the native code (default)
   test             build, then run every test suite; ends with "N passed, M failed[, K skipped]"
   run [args]       build and run the agent on the embedded default policy (replay of a sample log without root)
+  loadtest [rate] [seconds]
+                   live load harness (root): module syscalls at RATE/s (20000) for SECONDS (30), agent vs auditd
   bench [filter]   run the BenchmarkDotNet benchmarks (filter: a BenchmarkDotNet --filter glob, e.g. '*Policy*')
   e2e              boot a stock Debian kernel under qemu with the NativeAOT agent and run the scenarios (tests/e2e)
   package          publish the NativeAOT agent and build the .deb and .rpm (artifacts/packages)
@@ -271,15 +273,30 @@ cmd_package() {
 
 cmd_run() {
   build_dotnet
+  build_native
   local exe=$ARTIFACTS/bin/KmodGuard.Agent/${CONFIG,,}/kmodguard
   if [ $# -gt 0 ]; then
     exec "$exe" "$@"
   fi
-  # Without root there is no live audit: replay the sample log instead.
-  if [ "$(id -u)" -ne 0 ] && [ -f tests/fixtures/audit/sample/audit.log ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    # Without root there is no live audit: show the main job on a bundled sample log instead.
+    log "not root: 'kmodguard run' needs root to use the kernel's audit subsystem (try: sudo ./build.sh run)."
+    log "meanwhile, here is the same policy engine on a sample audit log (kmodguard replay):"
     exec "$exe" replay --format text tests/fixtures/audit/sample/audit.log
   fi
-  exec "$exe" policy show-default
+  log "running the agent on the embedded default policy (monitor mode); decisions follow, one JSON object per line."
+  log "in another terminal, try: $NATIVE_BUILD/linux/kmodguard-modtest init   (Ctrl-C stops the agent and restores the kernel's audit state)"
+  local state=$ARTIFACTS/run-state
+  mkdir -p "$state"
+  exec "$exe" run --config "$state/kmodguard.yaml" --policy "$state/policy.yaml" --state-dir "$state" --status-socket "$state/status.sock"
+}
+
+cmd_loadtest() {
+  build_dotnet
+  build_native
+  publish_agent || die "the NativeAOT publish failed (see artifacts/publish.log)"
+  ensure_packages "the load harness's auditd peer" auditd || die "the load harness needs auditd"
+  tests/perf/live-load.sh "$@"
 }
 
 cmd_bench() {
@@ -297,6 +314,7 @@ case "$command" in
   test) cmd_test ;;
   run) cmd_run "$@" ;;
   bench) cmd_bench "$@" ;;
+  loadtest) cmd_loadtest "$@" ;;
   e2e) cmd_e2e ;;
   package) cmd_package ;;
   help|-h|--help) usage ;;

@@ -3,6 +3,8 @@ using KmodGuard.Core.Policy.Compiled;
 using KmodGuard.Core.Telemetry;
 using KmodGuard.MacOS.Configuration;
 using KmodGuard.MacOS.EndpointSecurity;
+using KmodGuard.Telemetry;
+using Microsoft.Extensions.Configuration;
 
 namespace KmodGuard.MacOS.Extension;
 
@@ -62,11 +64,6 @@ internal static class ExtensionHost
             return BadConfiguration;
         }
 
-        foreach ((string key, string value) in settings.Otel)
-        {
-            Environment.SetEnvironmentVariable(key, value); // read by the OpenTelemetry exporter when it starts
-        }
-
         var options = new EsClientOptions
         {
             FailClosed = settings.FailClosed,
@@ -80,8 +77,15 @@ internal static class ExtensionHost
             return Success;
         }
 
-        // Until the OTLP sink exists (telemetry issue), decisions go to stdout as JSON lines (the unified log on macOS).
-        var sink = new ConsoleDecisionSink(stdout, DecisionRecordFormat.Json);
+        // Decisions go to stdout as JSON lines (the unified log on macOS) and, with an OTLP endpoint, to the collector.
+        // The OTEL_* keys of the managed settings configure the exporter like environment variables, and win over
+        // the process environment (the profile is what the fleet's administrator set).
+        IConfiguration otel = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings.Otel!).Build();
+        using TelemetryPipeline telemetry = TelemetryPipeline.Start(
+            new TelemetrySettings { StateDirectory = StateDirectory },
+            new ConsoleDecisionSink(stdout, DecisionRecordFormat.Json),
+            environment: otel);
+        IDecisionSink sink = telemetry.Decisions;
         EsCounters counters;
         try
         {
@@ -99,4 +103,9 @@ internal static class ExtensionHost
         stderr.WriteLine($"kmodguard-extension: stopped; {counters}");
         return Success;
     }
+
+    /// <summary>Undelivered telemetry survives restarts here; off macOS (tests) a per-process temporary directory.</summary>
+    private static string StateDirectory => OperatingSystem.IsMacOS()
+        ? "/Library/Application Support/KmodGuard/state"
+        : Path.Combine(Path.GetTempPath(), $"kmodguard-extension-{Environment.ProcessId}");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KmodGuard.MacOS.Extension;
+using KmodGuard.Tests.Shared;
 using KmodGuard.Tests.Shared.MacOS;
 using static KmodGuard.Tests.Shared.MacOS.FakeEndpointSecurity;
 
@@ -41,7 +42,6 @@ public sealed class ExtensionHostTests : IDisposable
         Assert.Contains("mode enforce", err, StringComparison.Ordinal);
         Assert.Contains("fail closed", err, StringComparison.Ordinal);
         Assert.Contains("OTLP endpoint http://127.0.0.1:4318", err, StringComparison.Ordinal);
-        Assert.Equal("http://127.0.0.1:4318", Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
     }
 
     [Theory]
@@ -83,6 +83,39 @@ public sealed class ExtensionHostTests : IDisposable
         Assert.Equal("auth_kextload", root.GetProperty("kmodguard.macos.event_type").GetString());
         Assert.Contains("stopped;", err, StringComparison.Ordinal);
         Assert.Equal("", Violations());
+    }
+
+    [SkippableTheory]
+    [InlineData("grpc")]
+    [InlineData("http/protobuf")]
+    public async Task Allow_and_deny_decisions_reach_a_real_collector_configured_by_OTEL_settings(string protocol)
+    {
+        FakeShim.Require();
+        await using AspireDashboard dashboard = await AspireDashboard.StartAsync();
+        string service = $"kmodguard-macos-{protocol.Replace('/', '-')}-{Environment.ProcessId}";
+        Uri endpoint = protocol == "grpc" ? dashboard.GrpcEndpoint : dashboard.HttpEndpoint;
+        WriteSettings(EnforcingPolicy + $"<key>OTEL_EXPORTER_OTLP_ENDPOINT</key><string>{endpoint}</string>"
+            + $"<key>OTEL_EXPORTER_OTLP_PROTOCOL</key><string>{protocol}</string><key>OTEL_SERVICE_NAME</key><string>{service}</string>");
+        using var stop = new CancellationTokenSource();
+        var (code, output, _) = Run(["--settings", _settings], stdout =>
+        {
+            Assert.Equal(0, WaitResponse(Inject(new KextMessage(AuthKextLoad, "com.vendor.driver")), TimeSpan.FromSeconds(5))?.Result);
+            Assert.Equal(1, WaitResponse(Inject(new KextMessage(AuthKextLoad, "com.evil.rootkit")), TimeSpan.FromSeconds(5))?.Result);
+            SpinWait.SpinUntil(() => stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 2, TimeSpan.FromSeconds(5));
+            stop.Cancel();
+        }, stop.Token);
+        Assert.Equal(ExtensionHost.Success, code);
+
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("\"kmodguard.verdict\":\"allow\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("\"kmodguard.verdict\":\"deny\"", StringComparison.Ordinal));
+        IReadOnlyList<DashboardLogRecord> received = await dashboard.WaitForLogsAsync(service, lines.Length, TimeSpan.FromSeconds(30),
+            r => r.EventName == "kmodguard.module.decision");
+        foreach (string line in lines)
+        {
+            string id = ConsoleLineExpectation.Attributes(line)["kmodguard.activity.id"];
+            Assert.Null(ConsoleLineExpectation.Difference(line, Assert.Single(received, r => r.Attributes.GetValueOrDefault("kmodguard.activity.id") == id)));
+        }
     }
 
     [SkippableFact]

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using KmodGuard.Agent.Runtime;
+using KmodGuard.Telemetry;
 using KmodGuard.Core.Policy;
 using KmodGuard.Core.Policy.Compiled;
 using KmodGuard.Core.Telemetry;
@@ -43,7 +45,11 @@ internal static class ReplayCommand
         }
 
         AuditLogReplay? replay = null;
-        var sink = new ReplayEventSink(policy, new ConsoleDecisionSink(io.Out, format), io.Error, () => replay!.Location);
+        // Decisions also go to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing is kept on disk
+        // for a replay: the log itself can be replayed again).
+        var settings = new TelemetrySettings { StateDirectory = Path.Combine(Path.GetTempPath(), $"kmodguard-replay-{Environment.ProcessId}"), DiskRetry = false };
+        using TelemetryPipeline telemetry = TelemetryPipeline.Start(settings, new ConsoleDecisionSink(io.Out, format), AgentLogging.ToStandardError);
+        var sink = new ReplayEventSink(policy, telemetry.Decisions, io.Error, () => replay!.Location);
         replay = new AuditLogReplay(sink);
         IReadOnlyList<string> ordered = AuditLogFiles.InWrittenOrder(files);
         int unreadable = 0;

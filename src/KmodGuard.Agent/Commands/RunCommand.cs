@@ -75,7 +75,7 @@ internal static class RunCommand
         }
 
         var console = new ConsoleDecisionSink(io.Out, config.Telemetry.ConsoleFormat);
-        using TelemetryPipeline telemetry = TelemetryPipeline.Start(config.Telemetry.ToSettings(config.StateDirectory), console, AddStandardError);
+        using TelemetryPipeline telemetry = TelemetryPipeline.Start(config.Telemetry.ToSettings(config.StateDirectory), console, AgentLogging.ToStandardError);
         ILogger log = telemetry.AgentLogger;
         string source = config.Source ?? $"{configPath} (absent: built-in defaults)";
         RunLog.Starting(log, source, note);
@@ -99,18 +99,6 @@ internal static class RunCommand
         StateDirectory = o.StateDirectory ?? config.StateDirectory,
         StatusSocket = o.StatusSocket ?? config.StatusSocket,
     };
-
-    /// <summary>Agent messages (not decisions) on stderr, one line each: stdout carries only decision records.</summary>
-    private static void AddStandardError(ILoggingBuilder logging)
-    {
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
-        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    }
 
     private static void OnReload(PolicyReloadResult result, ILogger log, AgentStatusSource status, AgentConfig config)
     {

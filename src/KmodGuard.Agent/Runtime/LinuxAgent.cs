@@ -60,7 +60,17 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
         State.Processor = processor;
         _kernelLogProcessor = processor;
 
-        LiveAuditEventSink events = new(processor.Enqueue, KmodGuardRuleSet.Key, OnTamper, OnSerialsLost, OnMalformed);
+        LiveAuditEventSink events = new(
+            a =>
+            {
+                // On the reader thread, before queueing: the loader's descriptor closes when it exits.
+                enricher.Pin(a);
+                processor.Enqueue(a);
+            },
+            KmodGuardRuleSet.Key,
+            OnTamper,
+            OnSerialsLost,
+            OnMalformed);
         var pipeline = new AuditPipeline(events);
         State.Pipeline = pipeline;
         KmodGuardRuleSet rules = KmodGuardRuleSet.ForThisMachine();
@@ -121,6 +131,7 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
             log.Stopping("signal");
             notifier.Stopping("removing audit rules and restoring the kernel's audit settings");
             events.Stopping();
+            ruleGuard.Dispose(); // no repair may re-add a rule once the session starts removing them
             await readerStop.CancelAsync().ConfigureAwait(false);
             await reading.ConfigureAwait(false);
             await polling.ConfigureAwait(false);

@@ -19,6 +19,7 @@ internal sealed partial class RuleGuard : IDisposable
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private int _disposed;
 
     /// <param name="report">After each repair: how many rules were put back, and whether auditing had to be turned back on.</param>
     public RuleGuard(AuditSession session, IReadOnlyList<byte[]> rules, ILogger log, Action<int, bool> report)
@@ -35,11 +36,16 @@ internal sealed partial class RuleGuard : IDisposable
     /// <summary>Asks for a check and repair soon; returns at once.</summary>
     public void Restore()
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         try
         {
             _signal.Release();
         }
-        catch (SemaphoreFullException)
+        catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
         {
             // A restore is already pending: it covers this request too.
         }
@@ -100,8 +106,14 @@ internal sealed partial class RuleGuard : IDisposable
         }
     }
 
+    /// <summary>Stops repairing; after it returns no rule is added any more. Safe to call twice.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _loop.Wait();
         _stop.Dispose();

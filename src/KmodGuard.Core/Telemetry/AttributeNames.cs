@@ -67,6 +67,7 @@ public static class AttributeNames
 
     public const string LinuxSyscall = "kmodguard.linux.syscall";
     public const string LinuxSyscallNumber = "kmodguard.linux.syscall.number";
+    public const string LinuxSyscallArgs = "kmodguard.linux.syscall.args";
     public const string LinuxArch = "kmodguard.linux.arch";
     public const string LinuxSuccess = "kmodguard.linux.success";
     public const string LinuxExit = "kmodguard.linux.exit";

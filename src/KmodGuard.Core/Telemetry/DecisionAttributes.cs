@@ -60,6 +60,13 @@ public static class DecisionAttributes
             case LinuxAuditSource s:
                 Optional(ref w, AttributeNames.LinuxSyscall, s.SyscallName);
                 Optional(ref w, AttributeNames.LinuxSyscallNumber, s.SyscallNumber);
+                if (s.Arguments is { Count: > 0 } args)
+                {
+                    // As auditd shows them (a0..a3, hex): the fd and flags of finit_module, the length of init_module's
+                    // image, delete_module's flags (O_TRUNC: a forced unload).
+                    w.Write(AttributeNames.LinuxSyscallArgs, args.Select(a => "0x" + a.ToString("x", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                }
+
                 Optional(ref w, AttributeNames.LinuxArch, s.Arch);
                 Optional(ref w, AttributeNames.LinuxSuccess, s.Success);
                 Optional(ref w, AttributeNames.LinuxExit, s.Exit);

@@ -34,6 +34,21 @@ internal sealed class ModuleEnricher(
         return new ModuleEnricher(new ModuleFileResolver(proc), inspector, new LoaderContextReader(proc, execs, UserNames.Shared), new ContainerDetector(proc));
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ModuleFileLocation> _pinned = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Opens a finit_module's file through the loader's descriptor now, on the thread that received the event, and
+    /// keeps it for <see cref="Enrich"/>: by the time enrichment runs the loader has often exited.
+    /// </summary>
+    public void Pin(ModuleActivity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (activity.Id is { } id && files.PinDescriptor(activity) is { } location && !_pinned.TryAdd(id, location))
+        {
+            location.File?.Dispose();
+        }
+    }
+
     public EnrichmentResult Enrich(ModuleActivity activity, TimeSpan budget, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(activity);
@@ -55,7 +70,8 @@ internal sealed class ModuleEnricher(
         bool load = activity.Operation == ModuleOperation.Load;
 
         // The descriptor first: it disappears when the loader exits, and the kernel event may arrive just before that.
-        ModuleFileLocation? location = load ? files.Locate(activity) : null;
+        ModuleFileLocation? location = activity.Id is { } id && _pinned.TryRemove(id, out ModuleFileLocation? pinned) ? pinned
+            : load ? files.Locate(activity) : null;
         try
         {
             LoaderProcess loader = loaders.Read(activity.Process, out string? loaderProblem);

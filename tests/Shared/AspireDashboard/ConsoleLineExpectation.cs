@@ -41,7 +41,7 @@ internal static class ConsoleLineExpectation
                 return $"{key}: missing";
             }
 
-            if (actual != value)
+            if (actual != value && !SameArray(value, actual))
             {
                 return $"{key}: expected '{value}', got '{actual}'";
             }
@@ -50,5 +50,25 @@ internal static class ConsoleLineExpectation
         // The dashboard adds only its own aspire.log_id.
         string[] extra = [.. record.Attributes.Keys.Where(k => !expected.ContainsKey(k) && k != "aspire.log_id")];
         return extra.Length == 0 ? null : $"unexpected attributes: {string.Join(", ", extra)}";
+    }
+
+    /// <summary>Arrays come back as JSON text escaped by the dashboard's own serializer: compare their elements.</summary>
+    private static bool SameArray(string expected, string actual)
+    {
+        if (!expected.StartsWith('[') || !actual.StartsWith('['))
+        {
+            return false;
+        }
+
+        try
+        {
+            using JsonDocument e = JsonDocument.Parse(expected);
+            using JsonDocument a = JsonDocument.Parse(actual);
+            return e.RootElement.EnumerateArray().Select(x => x.ToString()).SequenceEqual(a.RootElement.EnumerateArray().Select(x => x.ToString()));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

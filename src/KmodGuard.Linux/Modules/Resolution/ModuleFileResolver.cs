@@ -22,6 +22,19 @@ internal sealed class ModuleFileResolver(ProcFileSystem proc, string modulesRoot
     private readonly Dictionary<string, (DateTime Written, KernelModuleIndex Index)> _indexes = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    /// <summary>
+    /// The finit_module descriptor step alone, for the moment the event arrives: the loader may exit (closing the
+    /// descriptor) before the full enrichment runs. Null when the activity is not a finit_module or the descriptor is
+    /// already gone (<see cref="Locate"/> then falls back to the command line).
+    /// </summary>
+    public ModuleFileLocation? PinDescriptor(ModuleActivity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        return activity.Source is LinuxAuditSource { SyscallName: "finit_module", Arguments: [ulong fd, ..] } && activity.Process.Pid is int pid
+            ? FromDescriptor(pid, fd, activity.Process.Name, [])
+            : null;
+    }
+
     public ModuleFileLocation Locate(ModuleActivity activity)
     {
         ArgumentNullException.ThrowIfNull(activity);
