@@ -157,6 +157,10 @@ cp "$CERT" "$ROOT/etc/kmodguard/trusted/debian-module-signing-key.pem"
 if [ -n "$AGENT" ]; then
   [ -x "$AGENT" ] || die "--agent $AGENT is not an executable"
   cp "$AGENT" "$ROOT/usr/bin/kmodguard"
+  # Native libraries published beside the binary (Mono.Posix's helper), loaded from the binary's directory.
+  for lib in "$(dirname "$AGENT")"/*.so; do
+    [ -f "$lib" ] && cp "$lib" "$ROOT/usr/bin/"
+  done
   # Its shared libraries, and OpenSSL, which .NET's cryptography loads at run time (dlopen: ldd cannot see it).
   for lib in $(ldd "$AGENT" 2>/dev/null | awk '$3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }') \
     /usr/lib/x86_64-linux-gnu/lib{ssl,crypto}.so.3; do

@@ -52,6 +52,9 @@ internal sealed class ActivityProcessor
 
     public DecisionLatency Latency => _latency;
 
+    /// <summary>An activity whose processing threw; it is then decided on the facts its event carried.</summary>
+    public event Action<ModuleActivity, Exception>? Failed;
+
     /// <summary>Called on the reader thread; never blocks.</summary>
     public void Enqueue(ModuleActivity activity)
     {
@@ -66,7 +69,17 @@ internal sealed class ActivityProcessor
     {
         await foreach (ModuleActivity activity in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            Process(activity);
+            try
+            {
+                Process(activity);
+            }
+#pragma warning disable CA1031 // One activity that cannot be decided must not stop the decisions on all others.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Failed?.Invoke(activity, e);
+                DecideUnenriched(activity, e);
+            }
         }
     }
 
@@ -83,6 +96,14 @@ internal sealed class ActivityProcessor
         {
             later.ContinueWith(t => Update(decision, _attachKernel(t.Result)), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>Still a decision for an activity whose enrichment or enforcement threw: on the facts the event carried.</summary>
+    private void DecideUnenriched(ModuleActivity activity, Exception failure)
+    {
+        ModuleActivity bare = activity with { Unresolved = [.. activity.Unresolved ?? [], $"enrichment failed: {failure.GetType().Name}: {failure.Message}"] };
+        Record(bare, _policy.Current.Decide(bare), TimeSpan.Zero);
+        Interlocked.Increment(ref _decided);
     }
 
     /// <summary>A kernel message that arrived after its activity was decided: record the activity again with it.</summary>

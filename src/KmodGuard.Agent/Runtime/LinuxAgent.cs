@@ -57,15 +57,23 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
             },
             a => kernelLog?.Attach(a) ?? a,
             (a, d) => Enforce(enforcer, a, d));
+        processor.Failed += (a, e) => LogDecisionFailed(log, a.Id ?? "(no id)", e.GetType().Name, e.Message);
         State.Processor = processor;
         _kernelLogProcessor = processor;
 
         LiveAuditEventSink events = new(
             a =>
             {
-                // On the reader thread, before queueing: the loader's descriptor closes when it exits.
-                enricher.Pin(a);
-                processor.Enqueue(a);
+                try
+                {
+                    // On the reader thread, before queueing: the loader's descriptor closes when it exits.
+                    enricher.Pin(a);
+                }
+                finally
+                {
+                    // Whatever pinning did, the activity is decided.
+                    processor.Enqueue(a);
+                }
             },
             KmodGuardRuleSet.Key,
             OnTamper,
@@ -108,6 +116,7 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
                 notifier.Watchdog();
             });
             reader.Overflowed += count => log.LostEvents("socket_overflow", count);
+            reader.HandlerFailed += e => LogHandlerFailed(log, reader.HandlerFailures, e.GetType().Name, e.Message);
             State.Reader = reader;
 
             using var readerStop = new CancellationTokenSource();
@@ -337,6 +346,12 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "start-up inventory: {Message}")]
     private static partial void LogBaselineError(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "activity {Id} could not be decided: {Type}: {Message}")]
+    private static partial void LogDecisionFailed(ILogger logger, string id, string type, string message);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Error, Message = "handling an audit record failed ({Count} so far), reading goes on: {Type}: {Message}")]
+    private static partial void LogHandlerFailed(ILogger logger, long count, string type, string message);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "malformed audit record #{Count} skipped ({Error}): {Excerpt}")]
     private static partial void LogMalformed(ILogger logger, long count, string error, string excerpt);

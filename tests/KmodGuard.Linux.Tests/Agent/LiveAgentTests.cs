@@ -60,7 +60,7 @@ public sealed class LiveAgentTests : IDisposable
 
         // The file's facts are in the decision, or in its update when enrichment outlived its budget.
         agent.WaitForRecord(r => IsDecisionFor(r, compat));
-        List<JsonElement> records = agent.WaitForRecord(r => Str(r, "process.pid") == finit && r.TryGetProperty("file.path", out _));
+        List<JsonElement> records = agent.WaitForRecord(r => Str(r, "process.pid") == finit && r.TryGetProperty("kmodguard.module.sha256", out _));
         Assert.Equal(0, agent.Stop());
 
         JsonElement Only(string pid) => Assert.Single(records, r => IsDecisionFor(r, pid));
@@ -80,7 +80,7 @@ public sealed class LiveAgentTests : IDisposable
 
         Assert.Equal("evil loader", Str(Only(delete), "kmodguard.process.name"));
         Assert.Equal("kmodguard-modte", Str(Only(init), "kmodguard.process.name"));
-        JsonElement loaded = records.First(r => Str(r, "process.pid") == finit && r.TryGetProperty("file.path", out _));
+        JsonElement loaded = records.Last(r => Str(r, "process.pid") == finit);
         Assert.Equal(module, Str(loaded, "file.path"));
         Assert.Equal("53573125af25e0952542b6a7f680c66f821b89b90090ec47695c4c880eeac642", Str(loaded, "kmodguard.module.sha256"));
         Assert.Equal("signed-untrusted", Str(loaded, "kmodguard.signature.status"));

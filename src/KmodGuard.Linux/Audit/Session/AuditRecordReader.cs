@@ -16,6 +16,7 @@ internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandle
     private long _overflows;
     private long _malformed;
     private long _datagrams;
+    private long _handlerFailures;
 
     /// <summary>Times the socket's receive queue overflowed (each time, one or more datagrams were lost).</summary>
     public long Overflows => Interlocked.Read(ref _overflows);
@@ -23,6 +24,12 @@ internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandle
     public long MalformedDatagrams => Interlocked.Read(ref _malformed);
 
     public long Datagrams => Interlocked.Read(ref _datagrams);
+
+    /// <summary>Records whose handling threw: the record is counted and reading goes on.</summary>
+    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+
+    /// <summary>Raised on the reader thread when handling a record threw.</summary>
+    public event Action<Exception>? HandlerFailed;
 
     /// <summary>Raised on the reader thread after each overflow, with the running count.</summary>
     public event Action<long>? Overflowed;
@@ -62,7 +69,17 @@ internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandle
         {
             if (NetlinkConstants.IsRecord(m.Header.Type))
             {
-                onRecord(m.Header.Type, m.Payload);
+                try
+                {
+                    onRecord(m.Header.Type, m.Payload);
+                }
+#pragma warning disable CA1031 // The one loop that reads the kernel must outlive any failure downstream of it.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    Interlocked.Increment(ref _handlerFailures);
+                    HandlerFailed?.Invoke(e);
+                }
             }
         }
 

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
+using KmodGuard.Core.Events;
 using KmodGuard.Linux.Audit.Netlink;
+using KmodGuard.Linux.Audit.Replay;
+using KmodGuard.Linux.Tests.Audit.Events;
 using KmodGuard.Linux.Audit.Rules;
 using KmodGuard.Linux.Audit.Session;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,6 +53,21 @@ public sealed class AuditCoexistenceTests
             stop.Cancel();
             loop.Wait();
             session.Stop();
+
+            // auditd's own ENRICHED log of the same event replays to the same activity.
+            var replayed = new RecordingSink();
+            var replay = new AuditLogReplay(replayed);
+            using (FileStream log = File.OpenRead(auditd.LogFile))
+            {
+                replay.Replay(auditd.LogFile, log);
+            }
+
+            replay.Finish();
+            ModuleActivity activity = Assert.Single(replayed.Activities, a => a.Process.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) == pid.Split('=')[1]);
+            Assert.Equal(ModuleOperation.Unload, activity.Operation);
+            Assert.Equal("delete_module", ((LinuxAuditSource)activity.Source!).SyscallName);
+            Assert.Equal("ENOSYS", ((LinuxAuditSource)activity.Source!).Errno);
+            Assert.Empty(replayed.Malformed);
         }
 
         List<byte[]> rules = state.Control.ListRules();
