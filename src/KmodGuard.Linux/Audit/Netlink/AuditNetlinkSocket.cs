@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using KmodGuard.Linux.Audit.Netlink.Interop;
 
 namespace KmodGuard.Linux.Audit.Netlink;
 
@@ -26,7 +25,7 @@ internal sealed class AuditNetlinkSocket : INetlinkSocket
     /// <summary>Opens a socket; with <paramref name="groups"/> = <see cref="NetlinkConstants.ReadLogGroup"/> it joins the read-log multicast group.</summary>
     public static AuditNetlinkSocket Open(uint groups = 0, int receiveBufferBytes = 0)
     {
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_AUDIT);
+        int fd = LibC.Socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_AUDIT);
         if (fd < 0)
         {
             throw new AuditNetlinkException("socket(AF_NETLINK, NETLINK_AUDIT)", Marshal.GetLastPInvokeError());
@@ -38,20 +37,20 @@ internal sealed class AuditNetlinkSocket : INetlinkSocket
             if (receiveBufferBytes > 0)
             {
                 // SO_RCVBUFFORCE passes rmem_max when we have CAP_NET_ADMIN; otherwise take what SO_RCVBUF gives.
-                if (Libc.SetSockOpt(handle, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, receiveBufferBytes, sizeof(int)) != 0)
+                if (LibC.SetSockOpt(handle, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, receiveBufferBytes, sizeof(int)) != 0)
                 {
-                    _ = Libc.SetSockOpt(handle, Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBufferBytes, sizeof(int));
+                    _ = LibC.SetSockOpt(handle, LibC.SOL_SOCKET, LibC.SO_RCVBUF, receiveBufferBytes, sizeof(int));
                 }
             }
 
-            var address = new Libc.SockaddrNl { Family = Libc.AF_NETLINK, Groups = groups };
-            if (Libc.Bind(handle, address, Marshal.SizeOf<Libc.SockaddrNl>()) != 0)
+            var address = new LibC.SockaddrNl { Family = LibC.AF_NETLINK, Groups = groups };
+            if (LibC.Bind(handle, address, Marshal.SizeOf<LibC.SockaddrNl>()) != 0)
             {
                 throw new AuditNetlinkException(groups == 0 ? "bind(NETLINK_AUDIT)" : "bind(NETLINK_AUDIT, read-log multicast group)", Marshal.GetLastPInvokeError());
             }
 
-            int length = Marshal.SizeOf<Libc.SockaddrNl>();
-            if (Libc.GetSockName(handle, out Libc.SockaddrNl bound, ref length) != 0)
+            int length = Marshal.SizeOf<LibC.SockaddrNl>();
+            if (LibC.GetSockName(handle, out LibC.SockaddrNl bound, ref length) != 0)
             {
                 throw new AuditNetlinkException("getsockname", Marshal.GetLastPInvokeError());
             }
@@ -71,7 +70,7 @@ internal sealed class AuditNetlinkSocket : INetlinkSocket
         get
         {
             int length = sizeof(int);
-            return Libc.GetSockOpt(_handle, Libc.SOL_SOCKET, Libc.SO_RCVBUF, out int value, ref length) == 0 ? value : -1;
+            return LibC.GetSockOpt(_handle, LibC.SOL_SOCKET, LibC.SO_RCVBUF, out int value, ref length) == 0 ? value : -1;
         }
     }
 
@@ -84,12 +83,12 @@ internal sealed class AuditNetlinkSocket : INetlinkSocket
         buffer.Clear();
         new NetlinkHeader((uint)length, type, flags, sequence, 0).Write(buffer);
         payload.CopyTo(buffer[NetlinkConstants.HeaderLength..]);
-        var kernel = new Libc.SockaddrNl { Family = Libc.AF_NETLINK };
+        var kernel = new LibC.SockaddrNl { Family = LibC.AF_NETLINK };
         fixed (byte* p = buffer)
         {
             while (true)
             {
-                nint sent = Libc.SendTo(_handle, p, length, 0, kernel, sizeof(Libc.SockaddrNl));
+                nint sent = LibC.SendTo(_handle, p, length, 0, kernel, sizeof(LibC.SockaddrNl));
                 if (sent >= 0)
                 {
                     return;
@@ -110,10 +109,10 @@ internal sealed class AuditNetlinkSocket : INetlinkSocket
         _handle.DangerousAddRef(ref addRef);
         try
         {
-            var pfd = new Libc.PollFd { Fd = (int)_handle.DangerousGetHandle(), Events = Libc.POLLIN };
+            var pfd = new LibC.PollFd { Fd = (int)_handle.DangerousGetHandle(), Events = LibC.PollIn };
             while (true)
             {
-                int ready = Libc.Poll(&pfd, 1, timeoutMilliseconds);
+                int ready = LibC.Poll(&pfd, 1, timeoutMilliseconds);
                 if (ready == 0)
                 {
                     return ReceiveResult.Timeout;
@@ -132,8 +131,8 @@ internal sealed class AuditNetlinkSocket : INetlinkSocket
 
                 fixed (byte* p = buffer)
                 {
-                    int addressLength = sizeof(Libc.SockaddrNl);
-                    nint received = Libc.RecvFrom(_handle, p, buffer.Length, Libc.MSG_DONTWAIT, out Libc.SockaddrNl from, ref addressLength);
+                    int addressLength = sizeof(LibC.SockaddrNl);
+                    nint received = LibC.RecvFrom(_handle, p, buffer.Length, LibC.MSG_DONTWAIT, out LibC.SockaddrNl from, ref addressLength);
                     if (received < 0)
                     {
                         int errno = Marshal.GetLastPInvokeError();

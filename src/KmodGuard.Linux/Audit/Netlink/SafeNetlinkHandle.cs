@@ -1,4 +1,3 @@
-using KmodGuard.Linux.Audit.Netlink.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace KmodGuard.Linux.Audit.Netlink;
@@ -14,5 +13,5 @@ internal sealed class SafeNetlinkHandle : SafeHandleMinusOneIsInvalid
     public SafeNetlinkHandle(int fd)
         : base(ownsHandle: true) => SetHandle(fd);
 
-    protected override bool ReleaseHandle() => Libc.Close((int)handle) == 0;
+    protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace KmodGuard.Linux.Audit.Netlink.Interop;
+namespace KmodGuard.Linux;
 
-/// <summary>The libc calls the audit netlink client needs. One declaration per file (Libc.*.cs).</summary>
-internal static partial class Libc
+/// <summary>The netlink socket calls of the audit client (socket, bind, sendto, recvfrom, ...; one per file,
+/// Interop/LibC.*.cs); poll and close are shared with the rest of the back-end (LibC.cs).</summary>
+internal static partial class LibC
 {
-    internal const string Library = "libc";
-
     internal const int AF_NETLINK = 16;
     internal const int SOCK_RAW = 3;
     internal const int SOCK_CLOEXEC = 0x80000;
@@ -15,7 +14,6 @@ internal static partial class Libc
     internal const int SO_RCVBUF = 8;
     internal const int SO_RCVBUFFORCE = 33;
     internal const int MSG_DONTWAIT = 0x40;
-    internal const short POLLIN = 0x001;
 
     /// <summary>struct sockaddr_nl.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -25,13 +23,5 @@ internal static partial class Libc
         public ushort Pad;
         public uint PortId;
         public uint Groups;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
     }
 }

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace KmodGuard.Linux.Audit.Netlink.Interop;
+namespace KmodGuard.Linux;
 
-internal static partial class Libc
+internal static partial class LibC
 {
     [LibraryImport(Library, EntryPoint = "recvfrom", SetLastError = true)]
     internal static unsafe partial nint RecvFrom(SafeHandle fd, byte* buffer, nint length, int flags, out SockaddrNl source, ref int addressLength);
