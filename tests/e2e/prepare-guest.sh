@@ -158,11 +158,13 @@ if [ -n "$AGENT" ]; then
   [ -x "$AGENT" ] || die "--agent $AGENT is not an executable"
   cp "$AGENT" "$ROOT/usr/bin/kmodguard"
   # Native libraries published beside the binary (Mono.Posix's helper), loaded from the binary's directory.
+  helpers=()
   for lib in "$(dirname "$AGENT")"/*.so; do
-    [ -f "$lib" ] && cp "$lib" "$ROOT/usr/bin/"
+    [ -f "$lib" ] && cp "$lib" "$ROOT/usr/bin/" && helpers+=("$lib")
   done
-  # Its shared libraries, and OpenSSL, which .NET's cryptography loads at run time (dlopen: ldd cannot see it).
-  for lib in $(ldd "$AGENT" 2>/dev/null | awk '$3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }') \
+  # The shared libraries of the binary and of those helpers (the helper needs libz), and OpenSSL, which .NET's
+  # cryptography loads at run time (dlopen: ldd cannot see it).
+  for lib in $(ldd "$AGENT" "${helpers[@]}" 2>/dev/null | awk '$3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' | sort -u) \
     /usr/lib/x86_64-linux-gnu/lib{ssl,crypto}.so.3; do
     [ -f "$lib" ] || continue
     mkdir -p "$ROOT$(dirname "$lib")"

@@ -56,15 +56,15 @@ internal static class RunCommand
         }
         catch (AgentConfigException e)
         {
-            return Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
+            return StartupRefusal.Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
         }
         catch (PolicyLoadException e)
         {
-            return Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
+            return StartupRefusal.Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
         }
         catch (TrustedCertificatesException e)
         {
-            return Refuse(io, [], $"{configPath}: trusted_certificates: {e.Message}");
+            return StartupRefusal.Refuse(io, [], $"{configPath}: trusted_certificates: {e.Message}");
         }
 
         if (Mono.Unix.Native.Syscall.geteuid() != 0)
@@ -85,7 +85,7 @@ internal static class RunCommand
         using var agentCertificates = certificates;
         var agent = new LinuxAgent(config, holder, certificates, telemetry.Decisions, log, notifier);
         var status = new AgentStatusSource(agent.State, holder, telemetry, config.Telemetry.OtlpEndpoint?.ToString());
-        using StatusServer? server = StartStatus(config.StatusSocket, status, log);
+        using StatusServer? server = StatusServer.TryStart(config.StatusSocket, status, message => RunLog.StatusSocket(log, message));
         using var reloader = new PolicyReloader(holder, config.Policy.Path, config.Policy.Watch ? PolicyReloader.DefaultPollInterval : null, result => OnReload(result, log, status, config));
         reloader.Start();
         return await agent.RunAsync(stop).ConfigureAwait(false);
@@ -124,37 +124,7 @@ internal static class RunCommand
         }
     }
 
-    [UnsupportedOSPlatform("windows")]
-    private static StatusServer? StartStatus(string path, IStatusSource source, ILogger log)
-    {
-        try
-        {
-            return StatusServer.Start(path, source, message => RunLog.StatusSocket(log, message));
-        }
-        catch (StatusSocketException e)
-        {
-            // Status is for people; guarding goes on without it.
-            RunLog.StatusSocket(log, $"status socket unavailable: {e.Message}");
-            return null;
-        }
-    }
 
-    private static int Refuse(ConsoleIo io, IEnumerable<string> errors, string fallback)
-    {
-        bool any = false;
-        foreach (string error in errors)
-        {
-            io.Error.WriteLine(error);
-            any = true;
-        }
-
-        if (!any)
-        {
-            io.Error.WriteLine(fallback);
-        }
-
-        return ExitCodes.Usage;
-    }
 }
 
 /// <summary>The run command's own log lines (agent events proper are <see cref="AgentLog"/>).</summary>

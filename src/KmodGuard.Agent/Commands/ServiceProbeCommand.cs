@@ -42,11 +42,11 @@ internal static class ServiceProbeCommand
         }
         catch (AgentConfigException e)
         {
-            return Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
+            return StartupRefusal.Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
         }
         catch (PolicyLoadException e)
         {
-            return Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
+            return StartupRefusal.Refuse(io, e.Errors.Select(x => x.ToString()), e.Message);
         }
 
         var warnings = new List<string>();
@@ -55,7 +55,7 @@ internal static class ServiceProbeCommand
         var holder = new PolicyHolder(initial);
         var status = new ProbeStatus(holder, telemetry);
         using ServiceNotifier notifier = ServiceNotifier.FromEnvironment();
-        using StatusServer? server = StartStatus(io, config.StatusSocket, status);
+        using StatusServer? server = StatusServer.TryStart(config.StatusSocket, status, message => io.Error.WriteLine($"kmodguard: {message}"));
         using var reloader = new PolicyReloader(holder, config.Policy.Path, config.Policy.Watch ? PolicyReloader.DefaultPollInterval : null, result =>
         {
             if (result.Outcome == PolicyReloadOutcome.Swapped)
@@ -85,37 +85,7 @@ internal static class ServiceProbeCommand
         return ExitCodes.Success;
     }
 
-    private static int Refuse(ConsoleIo io, IEnumerable<string> errors, string fallback)
-    {
-        bool any = false;
-        foreach (string error in errors)
-        {
-            io.Error.WriteLine(error);
-            any = true;
-        }
 
-        if (!any)
-        {
-            io.Error.WriteLine(fallback);
-        }
-
-        return ExitCodes.Usage;
-    }
-
-    [UnsupportedOSPlatform("windows")]
-    private static StatusServer? StartStatus(ConsoleIo io, string path, IStatusSource source)
-    {
-        try
-        {
-            return StatusServer.Start(path, source, message => io.Error.WriteLine($"kmodguard: {message}"));
-        }
-        catch (StatusSocketException e)
-        {
-            // Status is for people; guarding goes on without it.
-            io.Error.WriteLine($"kmodguard: error: status socket unavailable: {e.Message}");
-            return null;
-        }
-    }
 
     private sealed class ProbeStatus(PolicyHolder holder, TelemetryConfig telemetry) : IStatusSource
     {

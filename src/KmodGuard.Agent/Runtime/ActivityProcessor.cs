@@ -65,20 +65,28 @@ internal sealed class ActivityProcessor
     /// <summary>No more activities will come; <see cref="RunAsync"/> finishes once the queue is drained.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
-    public async Task RunAsync()
+    /// <summary>Runs the decision loop on a thread of its own: enrichment waits for its budget there, which must not
+    /// hold a thread-pool thread that the enrichment itself (and its completion) needs, least of all on one CPU.</summary>
+    public Task RunAsync() => Task.Factory.StartNew(Loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Loop()
     {
-        await foreach (ModuleActivity activity in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        ChannelReader<ModuleActivity> reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            try
+            while (reader.TryRead(out ModuleActivity? activity))
             {
-                Process(activity);
-            }
+                try
+                {
+                    Process(activity);
+                }
 #pragma warning disable CA1031 // One activity that cannot be decided must not stop the decisions on all others.
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                Failed?.Invoke(activity, e);
-                DecideUnenriched(activity, e);
+                {
+                    Failed?.Invoke(activity, e);
+                    DecideUnenriched(activity, e);
+                }
             }
         }
     }
@@ -94,17 +102,24 @@ internal sealed class ActivityProcessor
         Interlocked.Increment(ref _decided);
         if (enriched.Completion is { } later)
         {
-            later.ContinueWith(t => Update(decision, _attachKernel(t.Result)), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            later.ContinueWith(
+                t => Update(decision, _attachKernel(t.IsCompletedSuccessfully ? t.Result : WithFailure(decided, t.Exception?.InnerException))),
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
         }
     }
 
     /// <summary>Still a decision for an activity whose enrichment or enforcement threw: on the facts the event carried.</summary>
     private void DecideUnenriched(ModuleActivity activity, Exception failure)
     {
-        ModuleActivity bare = activity with { Unresolved = [.. activity.Unresolved ?? [], $"enrichment failed: {failure.GetType().Name}: {failure.Message}"] };
+        ModuleActivity bare = WithFailure(activity, failure);
         Record(bare, _policy.Current.Decide(bare), TimeSpan.Zero);
         Interlocked.Increment(ref _decided);
     }
+
+    private static ModuleActivity WithFailure(ModuleActivity activity, Exception? failure) =>
+        activity with { Unresolved = [.. activity.Unresolved ?? [], $"enrichment failed: {failure?.GetType().Name}: {failure?.Message}"] };
 
     /// <summary>A kernel message that arrived after its activity was decided: record the activity again with it.</summary>
     public bool UpdateWithKernelMessage(string activityId, Func<ModuleActivity, ModuleActivity> attach)
@@ -123,6 +138,17 @@ internal sealed class ActivityProcessor
     private void Update(Decision earlier, ModuleActivity now)
     {
         long start = Stopwatch.GetTimestamp();
+        // Enrichment and a late kernel message may complete the same activity in either order: keep what the last
+        // record already said about the kernel's verdict.
+        if (now.Id is { } id && _recent.TryGet(id, out (ModuleActivity Activity, Decision Decision) latest))
+        {
+            now = now with
+            {
+                KernelMessages = (latest.Activity.KernelMessages ?? []).Union(now.KernelMessages ?? []).ToArray() is { Length: > 0 } messages ? messages : null,
+                TaintFlags = now.TaintFlags ?? latest.Activity.TaintFlags,
+            };
+        }
+
         Decision decision = _policy.Current.Decide(now);
         decision = earlier.Verdict == Verdict.Allow && decision.Verdict == Verdict.Deny
             ? _enforce(now, decision)

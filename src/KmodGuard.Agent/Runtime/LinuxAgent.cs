@@ -41,6 +41,11 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
     /// <summary>Runs until <paramref name="stop"/>; returns the process exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
+        // Enrichment runs on the thread pool within a 2 ms budget: a pool that starts with one thread per CPU (one, on
+        // a small VM) and grows slowly would make every enrichment miss it under load.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 8), io);
+
         var inspector = new ModuleInspector(certificates);
         var execs = new ExecEventCache();
         ModuleEnricher enricher = ModuleEnricher.ForHost(inspector, execs);

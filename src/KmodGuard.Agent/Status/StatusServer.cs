@@ -39,6 +39,22 @@ internal sealed class StatusServer : IDisposable
     /// <summary>Connections refused because the peer was not root.</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
+    /// <summary>Like <see cref="Start"/>, but a socket that cannot be served is reported and yields null: status is for
+    /// people, and guarding goes on without it.</summary>
+    public static StatusServer? TryStart(string path, IStatusSource source, Action<string> report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        try
+        {
+            return Start(path, source, report);
+        }
+        catch (StatusSocketException e)
+        {
+            report($"status socket unavailable: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>
     /// Creates the directory (0700) if needed, replaces a stale socket left by a crashed agent, and listens.
     /// Throws <see cref="StatusSocketException"/> when another agent serves the path or the directory is not private.

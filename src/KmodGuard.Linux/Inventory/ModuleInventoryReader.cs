@@ -2,6 +2,7 @@ using KmodGuard.Core.Attack;
 using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Events;
 using KmodGuard.Linux.KernelLog;
+using KmodGuard.Linux.Modules.Resolution;
 
 namespace KmodGuard.Linux.Inventory;
 
@@ -60,7 +61,7 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
             return inventory;
         }
 
-        ModulesDep dep = release is null ? ModulesDep.Empty : ModulesDep.Load(paths.LibModules(release), $"/lib/modules/{release}", errors);
+        KernelModuleIndex? dep = release is null ? null : LoadIndex(release, errors);
         var modules = listed.Select(l => Listed(l, sys.GetValueOrDefault(l.Name), dep, errors)).ToList();
         var listedNames = listed.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         List<LoadedModule> hidden = ConfirmHidden(sys.Values.Where(s => s.InitState != "going" && !listedNames.Contains(s.Name)), errors);
@@ -82,9 +83,27 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
         }
     }
 
-    private LoadedModule Listed(ProcModuleLine line, SysModuleInfo? sys, ModulesDep dep, List<string> errors)
+    /// <summary>The kernel's modules.dep (as modprobe reads it), under the fake root in tests; none when it is missing.</summary>
+    private KernelModuleIndex? LoadIndex(string release, List<string> errors)
     {
-        string? file = dep.PathOf(line.Name);
+        try
+        {
+            return KernelModuleIndex.Load($"/lib/modules/{release}", paths.IsReal ? null : paths.Root.TrimEnd('/'));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"{paths.LibModules(release)}/modules.dep: {e.Message}");
+            return null;
+        }
+    }
+
+    private LoadedModule Listed(ProcModuleLine line, SysModuleInfo? sys, KernelModuleIndex? dep, List<string> errors)
+    {
+        string? file = dep?.PathOf(line.Name);
         return new LoadedModule
         {
             Name = line.Name,

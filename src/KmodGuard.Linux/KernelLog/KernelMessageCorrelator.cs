@@ -18,6 +18,9 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
     /// <summary>How far apart a message and its load may be: the kernel prints inside the syscall, audit reports its end.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a message that matches an earlier decision waits for a closer load before it is reported as late.</summary>
+    public static readonly TimeSpan LateGrace = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly LinkedList<Pending> _pending = new();
     private readonly LinkedList<Recent> _recent = new();
@@ -32,7 +35,9 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
         ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
         {
-            // A decision already made for this module: report the message as a late addition to it.
+            // A decision already made for this module: the message is late for it, unless the load it belongs to is
+            // still on its way (the kernel prints during the syscall, audit reports its end): Attach may yet find a
+            // closer activity during the grace period before the message is reported as late.
             Recent? match = _recent.Reverse().FirstOrDefault(r => Matches(message, r.Name, r.Time, r.Failed));
             if (_pending.Count >= Capacity)
             {
@@ -40,7 +45,7 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
                 Dropped++;
             }
 
-            _pending.AddLast(new Pending(message, match?.Id));
+            _pending.AddLast(new Pending(message, match?.Id, match?.Time));
         }
     }
 
@@ -62,7 +67,9 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
             for (LinkedListNode<Pending>? node = _pending.First; node is not null;)
             {
                 LinkedListNode<Pending>? next = node.Next;
-                if (node.Value.LateFor is null && Matches(node.Value.Message, name, time, failed))
+                Pending p = node.Value;
+                if (Matches(p.Message, name, time, failed)
+                    && (p.LateFor is null || (p.Message.Time - time).Duration() < (p.Message.Time - p.LateForTime!.Value).Duration()))
                 {
                     texts.Add(node.Value.Message.Text);
                     _pending.Remove(node);
@@ -86,7 +93,7 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
     }
 
     /// <summary>
-    /// Takes the messages that will not be attached any more: late ones matched to an earlier decision at once,
+    /// Takes the messages that will not be attached any more: late ones matched to an earlier decision after the grace,
     /// unmatched ones once they are older than the window. Also forgets activities older than the window.
     /// </summary>
     public IReadOnlyList<KernelMessageReport> Expire(DateTimeOffset now)
@@ -98,7 +105,7 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
             {
                 LinkedListNode<Pending>? next = node.Next;
                 Pending p = node.Value;
-                if (p.LateFor is not null || p.Message.Time + window < now)
+                if ((p.LateFor is not null && p.Message.Time + LateGrace < now) || p.Message.Time + window < now)
                 {
                     reports.Add(new KernelMessageReport(p.Message, p.LateFor));
                     _pending.Remove(node);
@@ -123,14 +130,16 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
             return false;
         }
 
+        // A refusal belongs to a load that failed, a taint notice to one that succeeded: a module name alone would pair
+        // "module verification failed" of a successful load with an earlier refused attempt of the same module.
         return message.ModuleName is { } m
-            ? name is not null && Normal(m) == Normal(name)
+            ? name is not null && Normal(m) == Normal(name) && message.LoadRefused == failed
             : failed;
     }
 
     private static string Normal(string name) => name.Replace('-', '_');
 
-    private sealed record Pending(KernelModuleMessage Message, string? LateFor);
+    private sealed record Pending(KernelModuleMessage Message, string? LateFor, DateTimeOffset? LateForTime);
 
     private sealed record Recent(string? Id, string? Name, DateTimeOffset Time, bool Failed);
 }

@@ -2,6 +2,7 @@ using KmodGuard.Core.Attack;
 using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Events;
 using KmodGuard.Linux.Inventory;
+using KmodGuard.Linux.Modules.Resolution;
 using KmodGuard.Tests.Shared;
 
 namespace KmodGuard.Linux.Tests.Inventory;
@@ -187,9 +188,11 @@ public sealed class ModuleInventoryReaderTests : IDisposable
     [Fact]
     public void Modules_dep_names_map_dashes_to_underscores_and_keep_absolute_paths()
     {
-        ModulesDep dep = ModulesDep.Parse(
-            "kernel/drivers/pci/pci-pf-stub.ko:\n/opt/vendor/extra.ko.xz: kernel/lib/crc7.ko\nupdates/dummy.ko:\nkernel/drivers/net/dummy.ko:\n\ngarbage\n",
-            "/lib/modules/6.1");
+        string dir = Path.Combine(_root.Root, "lib", "modules", "6.1");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "modules.dep"),
+            "kernel/drivers/pci/pci-pf-stub.ko:\n/opt/vendor/extra.ko.xz: kernel/lib/crc7.ko\nupdates/dummy.ko:\nkernel/drivers/net/dummy.ko:\n\ngarbage\n");
+        KernelModuleIndex dep = KernelModuleIndex.Load("/lib/modules/6.1", _root.Root.TrimEnd('/'));
         Assert.Equal("/lib/modules/6.1/kernel/drivers/pci/pci-pf-stub.ko", dep.PathOf("pci_pf_stub"));
         Assert.Equal("/opt/vendor/extra.ko.xz", dep.PathOf("extra"));
         Assert.Equal("/lib/modules/6.1/updates/dummy.ko", dep.PathOf("dummy"));

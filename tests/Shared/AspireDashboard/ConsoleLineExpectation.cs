@@ -52,6 +52,32 @@ internal static class ConsoleLineExpectation
         return extra.Length == 0 ? null : $"unexpected attributes: {string.Join(", ", extra)}";
     }
 
+    /// <summary>
+    /// Null when each console line arrived as exactly one record (matched by activity id and by being an update or
+    /// not) carrying exactly what the line says; otherwise the first problem.
+    /// </summary>
+    public static string? Arrived(IEnumerable<string> consoleJsonLines, IReadOnlyList<DashboardLogRecord> received)
+    {
+        foreach (string line in consoleJsonLines)
+        {
+            Dictionary<string, string> attributes = Attributes(line);
+            string? id = attributes.GetValueOrDefault("kmodguard.activity.id");
+            bool update = attributes.ContainsKey("kmodguard.update");
+            DashboardLogRecord[] matches = [.. received.Where(r => r.Attributes.GetValueOrDefault("kmodguard.activity.id") == id && r.Attributes.ContainsKey("kmodguard.update") == update)];
+            if (matches.Length != 1)
+            {
+                return $"activity {id ?? "(no id)"}{(update ? " (update)" : "")}: {matches.Length} records arrived, expected 1";
+            }
+
+            if (Difference(line, matches[0]) is { } difference)
+            {
+                return $"activity {id}: {difference}";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Arrays come back as JSON text escaped by the dashboard's own serializer: compare their elements.</summary>
     private static bool SameArray(string expected, string actual)
     {

@@ -41,7 +41,12 @@ internal sealed class ModuleFileResolver(ProcFileSystem proc, string modulesRoot
         var source = activity.Source as LinuxAuditSource;
         if (source?.SyscallName == "init_module")
         {
-            return ModuleFileLocation.Unresolved("init_module loads the module from a memory buffer: the kernel was given no file");
+            // The kernel got bytes, not a file. When the loading tool's command line names one (busybox insmod reads
+            // it into memory, and falls back to init_module when finit_module fails), that is the file to judge: a
+            // refused finit_module must not turn into an unexamined init_module of the same file.
+            return LoaderRequest.Parse(activity.Process.Arguments) is { } named && FromCommandLine(named, activity, []) is { } file
+                ? file
+                : ModuleFileLocation.Unresolved("init_module loads the module from a memory buffer: the kernel was given no file");
         }
 
         var reasons = new List<string>();

@@ -182,12 +182,22 @@ public sealed class ModuleFileResolverTests : IDisposable
     }
 
     [Fact]
-    public void Init_module_has_no_file_and_says_so()
+    public void Init_module_without_a_named_file_has_none_and_says_so()
     {
-        using ModuleFileLocation l = Resolver().Locate(Load("init_module", Environment.ProcessId, argv: ["insmod", PathOf(Crc7)]));
+        using ModuleFileLocation l = Resolver().Locate(Load("init_module", Environment.ProcessId, argv: ["/bin/loader"]));
         Assert.Null(l.File);
         Assert.Null(l.Path);
         Assert.Equal("init_module loads the module from a memory buffer: the kernel was given no file", l.UnresolvedReason);
+    }
+
+    [Fact]
+    public void Init_module_by_a_tool_that_names_its_file_is_judged_on_that_file()
+    {
+        // busybox insmod falls back to init_module with the file's bytes when finit_module is refused.
+        using ModuleFileLocation l = Resolver().Locate(Load("init_module", Environment.ProcessId, argv: ["insmod", PathOf(Crc7)]));
+        Assert.Equal(PathOf(Crc7), l.Path);
+        Assert.NotNull(l.File);
+        Assert.Equal(ModuleFileSource.InsmodArgument, l.Source);
     }
 
     [Theory]
