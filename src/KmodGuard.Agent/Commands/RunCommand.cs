@@ -74,7 +74,12 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
-        var console = new ConsoleDecisionSink(io.Out, config.Telemetry.ConsoleFormat);
+        // Decision records on stdout are written in bursts and flushed when no decision is waiting (Console.Out would
+        // make one write per record).
+        using StreamWriter? buffered = ReferenceEquals(io.Out, Console.Out)
+            ? new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false }
+            : null;
+        var console = new ConsoleDecisionSink(buffered ?? io.Out, config.Telemetry.ConsoleFormat);
         using TelemetryPipeline telemetry = TelemetryPipeline.Start(config.Telemetry.ToSettings(config.StateDirectory), console, AgentLogging.ToStandardError);
         ILogger log = telemetry.AgentLogger;
         string source = config.Source ?? $"{configPath} (absent: built-in defaults)";

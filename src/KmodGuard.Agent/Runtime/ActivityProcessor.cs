@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Events;
 using KmodGuard.Core.Policy;
@@ -16,7 +16,9 @@ namespace KmodGuard.Agent.Runtime;
 /// </summary>
 internal sealed class ActivityProcessor
 {
-    private readonly Channel<ModuleActivity> _queue = Channel.CreateUnbounded<ModuleActivity>(new UnboundedChannelOptions { SingleReader = true });
+    // A blocking queue, not a channel: the decision thread sleeps in the kernel when idle and is woken directly by the
+    // reader, with no thread-pool hop (whose workers would spin waiting for the next wake-up).
+    private readonly BlockingCollection<ModuleActivity> _queue = [];
     private readonly PolicyHolder _policy;
     private readonly IDecisionSink _sink;
     private readonly Func<ModuleActivity, EnrichmentResult> _enrich;
@@ -59,11 +61,11 @@ internal sealed class ActivityProcessor
     public void Enqueue(ModuleActivity activity)
     {
         Interlocked.Increment(ref _queued);
-        _queue.Writer.TryWrite(activity);
+        _queue.Add(activity);
     }
 
     /// <summary>No more activities will come; <see cref="RunAsync"/> finishes once the queue is drained.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete() => _queue.CompleteAdding();
 
     /// <summary>Runs the decision loop on a thread of its own: enrichment waits for its budget there, which must not
     /// hold a thread-pool thread that the enrichment itself (and its completion) needs, least of all on one CPU.</summary>
@@ -71,24 +73,27 @@ internal sealed class ActivityProcessor
 
     private void Loop()
     {
-        ChannelReader<ModuleActivity> reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        foreach (ModuleActivity activity in _queue.GetConsumingEnumerable())
         {
-            while (reader.TryRead(out ModuleActivity? activity))
+            try
             {
-                try
-                {
-                    Process(activity);
-                }
+                Process(activity);
+            }
 #pragma warning disable CA1031 // One activity that cannot be decided must not stop the decisions on all others.
-                catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-                {
-                    Failed?.Invoke(activity, e);
-                    DecideUnenriched(activity, e);
-                }
+            {
+                Failed?.Invoke(activity, e);
+                DecideUnenriched(activity, e);
+            }
+
+            if (_queue.Count == 0)
+            {
+                _sink.Flush(); // a burst goes out in a few writes; a lone decision at once
             }
         }
+
+        _sink.Flush();
     }
 
     internal void Process(ModuleActivity activity)
@@ -154,6 +159,7 @@ internal sealed class ActivityProcessor
             ? _enforce(now, decision)
             : decision with { Action = decision.Verdict == earlier.Verdict ? earlier.Action : decision.Action, ActionError = earlier.ActionError };
         Record(now, decision with { IsUpdate = true }, Stopwatch.GetElapsedTime(start));
+        _sink.Flush();
     }
 
     private void Record(ModuleActivity activity, Decision decision, TimeSpan elapsed)

@@ -13,4 +13,12 @@ public sealed class CompositeDecisionSink(params IDecisionSink[] sinks) : IDecis
             sink.Record(activity, decision);
         }
     }
+
+    public void Flush()
+    {
+        foreach (IDecisionSink sink in sinks)
+        {
+            sink.Flush();
+        }
+    }
 }

@@ -8,5 +8,7 @@ public sealed class ConsoleDecisionSink(TextWriter output, DecisionRecordFormat 
 {
     private readonly DecisionRecordWriter _writer = new(output, format);
 
-    public void Record(ModuleActivity activity, Decision decision) => _writer.Write(activity, decision);
+    public void Record(ModuleActivity activity, Decision decision) => _writer.Write(activity, decision, flush: false);
+
+    public void Flush() => _writer.Flush();
 }

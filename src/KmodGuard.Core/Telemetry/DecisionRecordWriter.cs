@@ -24,12 +24,43 @@ public sealed class DecisionRecordWriter(TextWriter output, DecisionRecordFormat
     private readonly ArrayBufferWriter<byte> _buffer = new(2048);
     private readonly object _gate = new();
 
-    public void Write(ModuleActivity activity, Decision decision)
+    private char[] _chars = new char[4096];
+
+    /// <summary>Writes one record line; with <paramref name="flush"/> false it may stay buffered until <see cref="Flush"/>.</summary>
+    public void Write(ModuleActivity activity, Decision decision, bool flush = true)
     {
         lock (_gate)
         {
-            output.Write(format == DecisionRecordFormat.Json ? ToJson(activity, decision, _buffer) : ToText(activity, decision));
-            output.Write('\n');
+            if (format == DecisionRecordFormat.Json)
+            {
+                WriteJson(activity, decision, _buffer);
+                int length = Encoding.UTF8.GetCharCount(_buffer.WrittenSpan);
+                if (_chars.Length < length + 1)
+                {
+                    _chars = new char[Math.Max(length + 1, _chars.Length * 2)];
+                }
+
+                Encoding.UTF8.GetChars(_buffer.WrittenSpan, _chars);
+                _chars[length] = '\n';
+                output.Write(_chars, 0, length + 1);
+            }
+            else
+            {
+                output.Write(ToText(activity, decision));
+                output.Write('\n');
+            }
+
+            if (flush)
+            {
+                output.Flush();
+            }
+        }
+    }
+
+    public void Flush()
+    {
+        lock (_gate)
+        {
             output.Flush();
         }
     }
@@ -40,6 +71,12 @@ public sealed class DecisionRecordWriter(TextWriter output, DecisionRecordFormat
     public static string ToJson(ModuleActivity activity, Decision decision) => ToJson(activity, decision, new ArrayBufferWriter<byte>(2048));
 
     private static string ToJson(ModuleActivity activity, Decision decision, ArrayBufferWriter<byte> buffer)
+    {
+        WriteJson(activity, decision, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteJson(ModuleActivity activity, Decision decision, ArrayBufferWriter<byte> buffer)
     {
         buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
@@ -54,8 +91,6 @@ public sealed class DecisionRecordWriter(TextWriter output, DecisionRecordFormat
             DecisionAttributes.Write(activity, decision, ref attributes);
             json.WriteEndObject();
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>"2026-11-28T10:00:00.123Z DENY would_deny load crc7 /tmp/crc7.ko insmod[123] uid=0 rule=deny-world-writable-paths".</summary>

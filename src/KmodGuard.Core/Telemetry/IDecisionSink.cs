@@ -10,4 +10,10 @@ namespace KmodGuard.Core.Telemetry;
 public interface IDecisionSink
 {
     void Record(ModuleActivity activity, Decision decision);
+
+    /// <summary>Pushes out what <see cref="Record"/> buffered. Called when no more decisions are waiting, so a burst is
+    /// written in a few large writes rather than one per record.</summary>
+    void Flush()
+    {
+    }
 }

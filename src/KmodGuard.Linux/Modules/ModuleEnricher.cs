@@ -35,6 +35,7 @@ internal sealed class ModuleEnricher(
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ModuleFileLocation> _pinned = new(StringComparer.Ordinal);
+    private readonly LoaderContextCache _contexts = new(TimeProvider.System);
 
     /// <summary>
     /// Opens a finit_module's file through the loader's descriptor now, on the thread that received the event, and
@@ -52,6 +53,14 @@ internal sealed class ModuleEnricher(
     public EnrichmentResult Enrich(ModuleActivity activity, TimeSpan budget, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(activity);
+
+        // Unloads and persistence changes need no file: when the loader's context is known from a moment ago (one
+        // process issuing many syscalls), the result is complete at once, without a thread hop.
+        if (activity.Operation != ModuleOperation.Load && _contexts.TryGet(activity.Process, out LoaderContextCache.Entry cached))
+        {
+            return new EnrichmentResult(WithContext(activity, cached), null);
+        }
+
         var progress = new Progress(activity);
         Task<ModuleActivity> work = Task.Run(() => Run(activity, progress, cancellation), CancellationToken.None);
         if (work.Wait(budget, CancellationToken.None))
@@ -74,16 +83,15 @@ internal sealed class ModuleEnricher(
             : load ? files.Locate(activity) : null;
         try
         {
-            LoaderProcess loader = loaders.Read(activity.Process, out string? loaderProblem);
-            ModuleActivity a = activity with
+            if (!_contexts.TryGet(activity.Process, out LoaderContextCache.Entry context))
             {
-                Process = loader,
-                Container = activity.Container ?? (loader.Pid is int pid ? containers.Detect(pid) : null),
-            };
-            if (loaderProblem is not null)
-            {
-                a = WithUnresolved(a, loaderProblem);
+                LoaderProcess read = loaders.Read(activity.Process, out string? problem);
+                context = new LoaderContextCache.Entry(read, read.Pid is int pid ? containers.Detect(pid) : null, problem);
+                _contexts.Add(activity.Process, context);
             }
+
+            ModuleActivity a = WithContext(activity, context);
+            LoaderProcess loader = a.Process;
 
             // The command line may only now be known (from /proc or the exec cache): try it if the descriptor failed.
             if (location is { File: null } && !ReferenceEquals(loader.Arguments, activity.Process.Arguments))
@@ -128,6 +136,12 @@ internal sealed class ModuleEnricher(
         {
             location?.Dispose();
         }
+    }
+
+    private static ModuleActivity WithContext(ModuleActivity activity, LoaderContextCache.Entry context)
+    {
+        ModuleActivity a = activity with { Process = context.Loader, Container = activity.Container ?? context.Container };
+        return context.Problem is null ? a : WithUnresolved(a, context.Problem);
     }
 
     private static ModuleActivity WithUnresolved(ModuleActivity a, string reason) =>

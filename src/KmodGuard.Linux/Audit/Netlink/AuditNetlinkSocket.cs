@@ -110,50 +110,46 @@ internal sealed class AuditNetlinkSocket : INetlinkSocket
         try
         {
             var pfd = new LibC.PollFd { Fd = (int)_handle.DangerousGetHandle(), Events = LibC.PollIn };
-            while (true)
+            fixed (byte* p = buffer)
             {
-                int ready = LibC.Poll(&pfd, 1, timeoutMilliseconds);
-                if (ready == 0)
+                while (true)
                 {
-                    return ReceiveResult.Timeout;
-                }
-
-                if (ready < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Errno.EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw new AuditNetlinkException("poll(NETLINK_AUDIT)", errno);
-                }
-
-                fixed (byte* p = buffer)
-                {
+                    // Read first, wait only when there is nothing: under load the queue is rarely empty, and a poll
+                    // before every datagram would double the system calls.
                     int addressLength = sizeof(LibC.SockaddrNl);
                     nint received = LibC.RecvFrom(_handle, p, buffer.Length, LibC.MSG_DONTWAIT, out LibC.SockaddrNl from, ref addressLength);
-                    if (received < 0)
+                    if (received >= 0)
                     {
-                        int errno = Marshal.GetLastPInvokeError();
-                        switch (errno)
+                        if (from.PortId != 0)
                         {
-                            case Errno.EINTR or Errno.EAGAIN:
-                                continue;
-                            case Errno.ENOBUFS:
-                                return ReceiveResult.Overflow;
-                            default:
-                                throw new AuditNetlinkException("recvfrom(NETLINK_AUDIT)", errno);
+                            SpoofedDatagrams++;
+                            continue;
                         }
+
+                        return new ReceiveResult((int)received);
                     }
 
-                    if (from.PortId != 0)
+                    int errno = Marshal.GetLastPInvokeError();
+                    switch (errno)
                     {
-                        SpoofedDatagrams++;
-                        continue;
+                        case Errno.EINTR:
+                            continue;
+                        case Errno.ENOBUFS:
+                            return ReceiveResult.Overflow;
+                        case not Errno.EAGAIN:
+                            throw new AuditNetlinkException("recvfrom(NETLINK_AUDIT)", errno);
                     }
 
-                    return new ReceiveResult((int)received);
+                    int ready = LibC.Poll(&pfd, 1, timeoutMilliseconds);
+                    if (ready == 0)
+                    {
+                        return ReceiveResult.Timeout;
+                    }
+
+                    if (ready < 0 && Marshal.GetLastPInvokeError() is int pollErrno && pollErrno != Errno.EINTR)
+                    {
+                        throw new AuditNetlinkException("poll(NETLINK_AUDIT)", pollErrno);
+                    }
                 }
             }
         }
