@@ -4,7 +4,7 @@ namespace KmodGuard.Linux.Tests;
 
 /// <summary>
 /// Snapshot of the kernel's audit state taken when a test starts; Dispose puts it back whatever the test did or
-/// failed to do: rules added since are deleted, enabled/backlog settings restored.
+/// failed to do: rules added since are deleted, enabled/backlog settings restored, a dead registrant unregistered.
 /// </summary>
 internal sealed class KernelAuditState : IDisposable
 {
@@ -36,6 +36,13 @@ internal sealed class KernelAuditState : IDisposable
         }
 
         AuditStatus now = Control.GetStatus();
+        if (now.Pid != 0 && Initial.Pid == 0 && !Directory.Exists($"/proc/{now.Pid}"))
+        {
+            // A registrant killed by the test: take its place and leave, or later tests would find a daemon registered.
+            Control.SetStatus(new AuditStatus { Mask = AuditStatus.MaskPid, Pid = (uint)Environment.ProcessId });
+            Control.SetStatus(new AuditStatus { Mask = AuditStatus.MaskPid, Pid = 0 });
+        }
+
         if (now.Enabled != 2)
         {
             Control.SetStatus(new AuditStatus { Mask = AuditStatus.MaskBacklogLimit, BacklogLimit = Initial.BacklogLimit });

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Collections.Concurrent;
 using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Events;
 using KmodGuard.Core.Policy;
@@ -10,15 +9,17 @@ namespace KmodGuard.Agent.Runtime;
 
 /// <summary>
 /// Decides activities off the record-reading thread: enrich within a time budget, attach the kernel's own messages,
-/// decide with the policy in force, enforce, record. Activities queue in an unbounded channel so the reader never
-/// blocks. Enrichment that outlives its budget completes later as an update record for the same activity, and is
+/// decide with the policy in force, enforce, record. Activities queue without bound so the reader never blocks. Enrichment that outlives its budget completes later as an update record for the same activity, and is
 /// enforced then if it turns an allow into a deny.
 /// </summary>
 internal sealed class ActivityProcessor
 {
-    // A blocking queue, not a channel: the decision thread sleeps in the kernel when idle and is woken directly by the
-    // reader, with no thread-pool hop (whose workers would spin waiting for the next wake-up).
-    private readonly BlockingCollection<ModuleActivity> _queue = [];
+    // A plain queue under a monitor, not a channel or a BlockingCollection: the decision thread sleeps when idle and is
+    // woken directly by the reader, with no thread-pool hop and no spinning before it sleeps (both cost a flood of
+    // syscalls measurable CPU; docs/performance.md).
+    private readonly Queue<ModuleActivity> _pending = new();
+    private readonly object _gate = new();
+    private bool _completed;
     private readonly PolicyHolder _policy;
     private readonly IDecisionSink _sink;
     private readonly Func<ModuleActivity, EnrichmentResult> _enrich;
@@ -61,11 +62,25 @@ internal sealed class ActivityProcessor
     public void Enqueue(ModuleActivity activity)
     {
         Interlocked.Increment(ref _queued);
-        _queue.Add(activity);
+        lock (_gate)
+        {
+            _pending.Enqueue(activity);
+            if (_pending.Count == 1)
+            {
+                Monitor.Pulse(_gate); // the decision thread waits only on an empty queue
+            }
+        }
     }
 
     /// <summary>No more activities will come; <see cref="RunAsync"/> finishes once the queue is drained.</summary>
-    public void Complete() => _queue.CompleteAdding();
+    public void Complete()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+            Monitor.Pulse(_gate);
+        }
+    }
 
     /// <summary>Runs the decision loop on a thread of its own: enrichment waits for its budget there, which must not
     /// hold a thread-pool thread that the enrichment itself (and its completion) needs, least of all on one CPU.</summary>
@@ -73,7 +88,7 @@ internal sealed class ActivityProcessor
 
     private void Loop()
     {
-        foreach (ModuleActivity activity in _queue.GetConsumingEnumerable())
+        while (Take() is (ModuleActivity activity, bool more))
         {
             try
             {
@@ -87,13 +102,32 @@ internal sealed class ActivityProcessor
                 DecideUnenriched(activity, e);
             }
 
-            if (_queue.Count == 0)
+            if (!more)
             {
                 _sink.Flush(); // a burst goes out in a few writes; a lone decision at once
             }
         }
 
         _sink.Flush();
+    }
+
+    /// <summary>The next activity and whether more are waiting; null once completed and drained.</summary>
+    private (ModuleActivity, bool)? Take()
+    {
+        lock (_gate)
+        {
+            while (_pending.Count == 0)
+            {
+                if (_completed)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_gate);
+            }
+
+            return (_pending.Dequeue(), _pending.Count > 0);
+        }
     }
 
     internal void Process(ModuleActivity activity)
@@ -165,7 +199,13 @@ internal sealed class ActivityProcessor
     private void Record(ModuleActivity activity, Decision decision, TimeSpan elapsed)
     {
         _sink.Record(activity, decision);
-        _recent.Remember(activity, decision);
+        // Only loads receive late kernel messages; holding unloads too would carry every one of an unload flood
+        // into the old generation.
+        if (activity.Operation == ModuleOperation.Load)
+        {
+            _recent.Remember(activity, decision);
+        }
+
         KmodGuardMetrics.DecisionMade(activity, decision, elapsed);
         if (decision.Verdict == Verdict.Deny && !decision.IsUpdate)
         {

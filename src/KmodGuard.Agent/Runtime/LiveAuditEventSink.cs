@@ -24,7 +24,9 @@ internal sealed class LiveAuditEventSink(
 
     public void OnConfigChange(AuditConfigChange change)
     {
-        if (!_stopping && (change.RemovesRuleWithKey(ruleKey) || change.DisablesAuditing))
+        // Our own changes are not tampering: at start the agent removes rules a crashed predecessor left behind, and
+        // when it is not the registered daemon the kernel audits those requests too.
+        if (!_stopping && change.Pid != Environment.ProcessId && (change.RemovesRuleWithKey(ruleKey) || change.DisablesAuditing))
         {
             onTamper(change);
         }

@@ -88,6 +88,13 @@ internal sealed class AgentProcess : IDisposable
         return records;
     }
 
+    /// <summary>SIGKILL, as a crash or an OOM kill would end it: nothing is cleaned up.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>SIGTERM, and the exit code once it has stopped.</summary>
     public int Stop(TimeSpan? timeout = null)
     {

@@ -25,19 +25,20 @@ public sealed class LiveAgentTests : IDisposable
             Skip.If(status.Pid != 0, $"another audit daemon (pid {status.Pid}) is registered");
         }
 
-        string[] args =
-        [
-            "run",
-            "--config", Path.Combine(_dir, "absent.yaml"),
-            "--policy", Path.Combine(_dir, "absent-policy.yaml"),
-            "--state-dir", Path.Combine(_dir, "state"),
-            "--status-socket", Path.Combine(_dir, "run", "status.sock"),
-            .. extra,
-        ];
-        AgentProcess agent = AgentProcess.Start(null, args);
+        AgentProcess agent = AgentProcess.Start(null, RunArguments(extra));
         agent.WaitForLog("started in");
         return agent;
     }
+
+    private string[] RunArguments(params string[] extra) =>
+    [
+        "run",
+        "--config", Path.Combine(_dir, "absent.yaml"),
+        "--policy", Path.Combine(_dir, "absent-policy.yaml"),
+        "--state-dir", Path.Combine(_dir, "state"),
+        "--status-socket", Path.Combine(_dir, "run", "status.sock"),
+        .. extra,
+    ];
 
     private static string Str(JsonElement r, string key) => r.TryGetProperty(key, out JsonElement v) ? v.ToString() : "(absent)";
 
@@ -132,6 +133,29 @@ public sealed class LiveAgentTests : IDisposable
         Assert.Equal(state.Initial.Enabled, after.Enabled);
         Assert.Equal(state.Initial.BacklogLimit, after.BacklogLimit);
         Assert.Equal(state.Initial.BacklogWaitTime, after.BacklogWaitTime);
+        Assert.Equal(0, KernelRulesWithOurKey());
+    }
+
+    [SkippableFact]
+    public void After_a_killed_agent_the_next_one_takes_over_without_calling_its_own_repairs_tampering()
+    {
+        using var state = new KernelAuditState();
+        using AgentProcess first = StartAgent();
+        first.Kill(); // leaves its rules, its settings and its registration behind
+        Assert.Equal((uint)first.Pid, state.Control.GetStatus().Pid);
+
+        using AgentProcess second = AgentProcess.Start(null, RunArguments());
+        second.WaitForLog("started in");
+        Assert.Contains(second.Errors, l => l.Contains("audit mode Unicast", StringComparison.Ordinal) && l.Contains("no longer runs", StringComparison.Ordinal));
+        Assert.Equal((uint)second.Pid, state.Control.GetStatus().Pid);
+        Thread.Sleep(500); // the rule guard's settle time, twice: a false alarm would be logged by now
+        Assert.DoesNotContain(second.Errors, l => l.Contains("Tampering detected", StringComparison.Ordinal));
+
+        Assert.Equal(0, second.Stop());
+        AuditStatus after = state.Control.GetStatus();
+        Assert.Equal(0u, after.Pid);
+        Assert.Equal(state.Initial.Enabled, after.Enabled);
+        Assert.Equal(state.Initial.BacklogLimit, after.BacklogLimit);
         Assert.Equal(0, KernelRulesWithOurKey());
     }
 

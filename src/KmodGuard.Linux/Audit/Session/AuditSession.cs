@@ -104,6 +104,13 @@ internal sealed partial class AuditSession : IDisposable
             return (AuditMode.Multicast, "the audit configuration is locked (enabled=2) until reboot: reading the multicast group, no rule changes");
         }
 
+        // A daemon killed without unregistering stays the kernel's audit_pid until the kernel next tries to reach it;
+        // registering then succeeds (the kernel finds the old socket gone), so a dead owner is no owner.
+        if (status.Pid != 0 && !Directory.Exists($"/proc/{status.Pid}") && requested != AuditMode.Multicast)
+        {
+            return (AuditMode.Unicast, $"pid {status.Pid} is still registered as the audit daemon but no longer runs (killed without unregistering): taking its place");
+        }
+
         string owner = status.Pid == 0 ? string.Empty : DescribeProcess((int)status.Pid);
         return requested switch
         {

@@ -13,6 +13,9 @@ public sealed class AuditModeChoiceTests
     [InlineData("Auto", 1u, 0u, "Unicast", "registering as the audit daemon")]
     [InlineData("Auto", 0u, 0u, "Unicast", "registering")]
     [InlineData("Auto", 1u, 1u, "Multicast", "owns unicast")]
+    [InlineData("Auto", 1u, 4_194_305u, "Unicast", "no longer runs")] // above any pid_max: a dead registrant
+    [InlineData("Unicast", 1u, 4_194_305u, "Unicast", "no longer runs")]
+    [InlineData("Multicast", 1u, 4_194_305u, "Multicast", "multicast requested")]
     [InlineData("Auto", 2u, 0u, "Multicast", "locked")]
     [InlineData("Unicast", 2u, 0u, "Multicast", "locked")]
     [InlineData("Multicast", 1u, 0u, "Multicast", "multicast requested")]
