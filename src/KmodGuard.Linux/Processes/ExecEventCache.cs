@@ -30,6 +30,13 @@ internal sealed class ExecEventCache(int capacity = 4096, TimeSpan? maxAge = nul
         ArgumentNullException.ThrowIfNull(exec);
         lock (_lock)
         {
+            // A process issuing syscall after syscall is recorded once a minute, not once per syscall: every entry
+            // lives for thousands of events, and one per syscall would carry a whole flood into the old generation.
+            if (_byPid.TryGetValue(exec.Pid, out ExecEvent? known) && exec.Time - known.Time < TimeSpan.FromMinutes(1) && SameProcess(known, exec))
+            {
+                return;
+            }
+
             _byPid[exec.Pid] = exec;
             _order.Enqueue(exec);
 
@@ -44,6 +51,11 @@ internal sealed class ExecEventCache(int capacity = 4096, TimeSpan? maxAge = nul
             }
         }
     }
+
+    private static bool SameProcess(ExecEvent a, ExecEvent b) =>
+        a.ParentPid == b.ParentPid && a.ExecutablePath == b.ExecutablePath && a.WorkingDirectory == b.WorkingDirectory
+        && a.UserId == b.UserId && a.EffectiveUserId == b.EffectiveUserId
+        && (a.Arguments ?? []).SequenceEqual(b.Arguments ?? [], StringComparer.Ordinal);
 
     public bool TryGet(int pid, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ExecEvent? exec)
     {

@@ -133,7 +133,7 @@ public sealed class LoaderContextReaderTests : IDisposable
         var cache = new ExecEventCache(capacity: 2, maxAge: TimeSpan.FromMinutes(1), time: clock);
         cache.Record(new ExecEvent(1, Now));
         cache.Record(new ExecEvent(2, Now));
-        cache.Record(new ExecEvent(2, Now)); // a second exec of pid 2 replaces the first
+        cache.Record(new ExecEvent(2, Now) { ExecutablePath = "/usr/bin/kmod" }); // pid 2 exec'd again: replaces the first
         Assert.False(cache.TryGet(1, out _));
         Assert.True(cache.TryGet(2, out _));
         cache.Record(new ExecEvent(3, Now));
