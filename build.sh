@@ -23,7 +23,8 @@ usage: ./build.sh [command] [args]
   test             build, then run every test suite; ends with "N passed, M failed[, K skipped]"
   run [args]       build and run the agent on the embedded default policy (replay of a sample log without root)
   loadtest [rate] [seconds]
-                   live load harness (root): module syscalls at RATE/s (20000) for SECONDS (30), agent vs auditd
+                   live load harness (root): module syscalls at RATE/s (20000) for SECONDS (30), agent vs auditd,
+                   then decision latency for loaders that exit at once (tests/perf/loader-latency.sh)
   bench [filter]   run the BenchmarkDotNet benchmarks (filter: a BenchmarkDotNet --filter glob, e.g. '*Policy*')
   e2e              boot a stock Debian kernel under qemu with the NativeAOT agent and run the scenarios (tests/e2e)
   package          publish the NativeAOT agent and build the .deb and .rpm (artifacts/packages)
@@ -297,6 +298,7 @@ cmd_loadtest() {
   publish_agent || die "the NativeAOT publish failed (see artifacts/publish.log)"
   ensure_packages "the load harness's auditd peer" auditd || die "the load harness needs auditd"
   tests/perf/live-load.sh "$@"
+  tests/perf/loader-latency.sh
 }
 
 cmd_bench() {

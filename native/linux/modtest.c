@@ -5,6 +5,7 @@
  *   kmodguard-modtest finit  FILE [--comm NAME] [--32]     finit_module() on an open file
  *   kmodguard-modtest delete NAME [--comm NAME] [--32]     delete_module(NAME, O_NONBLOCK)
  *   kmodguard-modtest flood  RATE SECONDS [init|finit|delete]
+ *   kmodguard-modtest loaders RATE SECONDS FILE             each call from a fresh process that exits at once
  *
  * --comm renames the process (prctl PR_SET_NAME) before the call, e.g. to a name with a space.
  * --hold MS keeps the process (and finit's file descriptor) alive for MS milliseconds after the call.
@@ -12,6 +13,8 @@
  * Each call prints one line: "<syscall> pid=<pid> ret=<ret> errno=<errno>".
  * flood passes CLOCK_REALTIME in nanoseconds as the third argument (audit a2) of every call: the kernel ignores it
  * and records it, so a harness can measure the time from each syscall to its decision record exactly.
+ * loaders does the same with finit_module on FILE, each call made by a child that exits right after it: the agent
+ * then finds neither the process nor its descriptor in /proc, the hard case for enrichment.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -145,11 +149,47 @@ static int flood(long rate, double seconds, const char *what)
     return 0;
 }
 
+/* RATE finit_module calls per second on FILE for SECONDS, each from a child process that exits at once. */
+static int loaders(long rate, double seconds, const char *file)
+{
+    double start = now(), end = start + seconds;
+    long done = 0;
+    while (now() < end) {
+        long due = (long)((now() - start) * (double)rate);
+        while (done < due) {
+            pid_t child = fork();
+            if (child == 0) {
+                int fd = open(file, O_RDONLY | O_CLOEXEC);
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                syscall(SYS_finit_module, fd, "", ts.tv_sec * 1000000000L + ts.tv_nsec);
+                _exit(0);
+            }
+            if (child < 0) {
+                perror("fork");
+                return 1;
+            }
+            waitpid(child, NULL, 0);
+            done++;
+        }
+        usleep(500);
+    }
+    printf("loaders finit calls=%ld seconds=%.3f rate=%.0f\n", done, now() - start, (double)done / (now() - start));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s init|finit FILE|delete NAME [--comm NAME] [--32] | flood RATE SECONDS [init|finit|delete]\n", argv[0]);
+        fprintf(stderr, "usage: %s init|finit FILE|delete NAME [--comm NAME] [--32] | flood RATE SECONDS [init|finit|delete] | loaders RATE SECONDS FILE\n", argv[0]);
         return 2;
+    }
+    if (strcmp(argv[1], "loaders") == 0) {
+        if (argc < 5) {
+            fprintf(stderr, "usage: %s loaders RATE SECONDS FILE\n", argv[0]);
+            return 2;
+        }
+        return loaders(strtol(argv[2], NULL, 10), strtod(argv[3], NULL), argv[4]);
     }
     if (strcmp(argv[1], "flood") == 0) {
         if (argc < 4) {
