@@ -9,7 +9,8 @@ namespace KmodGuard.Agent.Runtime;
 
 /// <summary>
 /// Decides activities off the record-reading thread: enrich within a time budget, attach the kernel's own messages,
-/// decide with the policy in force, enforce, record. Activities queue without bound so the reader never blocks. Enrichment that outlives its budget completes later as an update record for the same activity, and is
+/// decide with the policy in force, enforce, record. Activities queue without bound so the reader never blocks.
+/// Enrichment that outlives its budget completes later as an update record for the same activity, and is
 /// enforced then if it turns an allow into a deny.
 /// </summary>
 internal sealed class ActivityProcessor

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using KmodGuard.Agent.Status;
+using KmodGuard.Tests.Shared;
 
 namespace KmodGuard.Agent.Tests.Status;
 
@@ -45,7 +46,8 @@ public sealed class StatusServerTests : IDisposable
         File.SetUnixFileMode(Path.GetDirectoryName(SocketPath)!, (UnixFileMode)0x1ff);
         File.SetUnixFileMode(_dir.Path, (UnixFileMode)0x1ff);
         File.SetUnixFileMode(SocketPath, (UnixFileMode)0x1b6);
-        string kmodguard = Path.Combine(AppContext.BaseDirectory, "kmodguard");
+        using var build = new CopyForOtherUsers(AppContext.BaseDirectory);
+        string kmodguard = build.Of("kmodguard");
         var psi = new ProcessStartInfo("/usr/bin/setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", kmodguard, "status", "--socket", SocketPath })
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KmodGuard.Linux.Audit.Netlink;
 using KmodGuard.Linux.Audit.Rules;
+using KmodGuard.Tests.Shared;
 
 namespace KmodGuard.Linux.Tests.Agent;
 
@@ -175,13 +176,16 @@ public sealed class LiveAgentTests : IDisposable
     }
 
     [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Without_root_the_agent_says_why_and_exits_2()
     {
         LiveAudit.SkipUnlessAvailable();
         Skip.IfNot(File.Exists("/usr/bin/setpriv"), "needs setpriv (util-linux) to drop root");
         Skip.IfNot(File.Exists(AgentProcess.Executable), "the agent is not built");
+        using var agent = new CopyForOtherUsers(Path.GetDirectoryName(AgentProcess.Executable)!);
+        File.SetUnixFileMode(_dir, (UnixFileMode)0x1ed); // nobody must get as far as the agent's own checks
         (int code, _) = NativeTools.Run("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-            AgentProcess.Executable, "run", "--config", Path.Combine(_dir, "absent.yaml"), "--state-dir", Path.Combine(_dir, "state"));
+            agent.Of("kmodguard"), "run", "--config", Path.Combine(_dir, "absent.yaml"), "--state-dir", Path.Combine(_dir, "state"));
         Assert.Equal(2, code);
     }
 
