@@ -27,7 +27,8 @@ internal static class Cli
     {
         RootCommand root = Build(stdout, stderr);
         ParseResult parsed = root.Parse(args);
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // ProcessTerminationTimeout null: the long-running commands handle SIGTERM/SIGINT themselves (StopSignal).
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null });
     }
 }
 

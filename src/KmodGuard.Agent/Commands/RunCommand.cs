@@ -33,17 +33,19 @@ internal static class RunCommand
         {
             config, policy, mode, format, stateDir, statusSocket,
         };
-        command.SetAction((r, stop) => OperatingSystem.IsWindows()
+        command.SetAction((r, _) => OperatingSystem.IsWindows()
             ? Task.FromResult(ExitCodes.Usage)
-            : RunAsync(io, r.GetValue(config)!, new Overrides(r.GetValue(policy), r.GetValue(mode), r.GetValue(format), r.GetValue(stateDir), r.GetValue(statusSocket)), stop));
+            : RunAsync(io, r.GetValue(config)!, new Overrides(r.GetValue(policy), r.GetValue(mode), r.GetValue(format), r.GetValue(stateDir), r.GetValue(statusSocket))));
         return command;
     }
 
     private sealed record Overrides(string? Policy, AuditMode? Mode, DecisionRecordFormat? Format, string? StateDirectory, string? StatusSocket);
 
     [UnsupportedOSPlatform("windows")]
-    private static async Task<int> RunAsync(ConsoleIo io, string configPath, Overrides overrides, CancellationToken stop)
+    private static async Task<int> RunAsync(ConsoleIo io, string configPath, Overrides overrides)
     {
+        using var signals = new StopSignal();
+        CancellationToken stop = signals.Token;
         AgentConfig config;
         CompiledPolicy initial;
         TrustedCertificates certificates;

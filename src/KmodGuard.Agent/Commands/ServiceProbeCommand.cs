@@ -24,13 +24,15 @@ internal static class ServiceProbeCommand
             Hidden = true,
         };
         command.Add(config);
-        command.SetAction((r, stop) => OperatingSystem.IsWindows() ? Task.FromResult(ExitCodes.Usage) : RunAsync(io, r.GetValue(config)!, stop));
+        command.SetAction((r, _) => OperatingSystem.IsWindows() ? Task.FromResult(ExitCodes.Usage) : RunAsync(io, r.GetValue(config)!));
         return command;
     }
 
     [UnsupportedOSPlatform("windows")]
-    private static async Task<int> RunAsync(ConsoleIo io, string configPath, CancellationToken stop)
+    private static async Task<int> RunAsync(ConsoleIo io, string configPath)
     {
+        using var signals = new StopSignal();
+        CancellationToken stop = signals.Token;
         AgentConfig config;
         CompiledPolicy initial;
         try

@@ -16,7 +16,9 @@ public sealed class LiveAgentTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private AgentProcess StartAgent(params string[] extra)
+    private AgentProcess StartAgent(params string[] extra) => StartAgentUntil("started in", extra);
+
+    private AgentProcess StartAgentUntil(string logged, params string[] extra)
     {
         LiveAudit.SkipUnlessAvailable();
         NativeTools.SkipUnlessBuilt(NativeTools.ModTest);
@@ -27,7 +29,7 @@ public sealed class LiveAgentTests : IDisposable
         }
 
         AgentProcess agent = AgentProcess.Start(null, RunArguments(extra));
-        agent.WaitForLog("started in");
+        agent.WaitForLog(logged);
         return agent;
     }
 
@@ -134,6 +136,21 @@ public sealed class LiveAgentTests : IDisposable
         Assert.Equal(state.Initial.Enabled, after.Enabled);
         Assert.Equal(state.Initial.BacklogLimit, after.BacklogLimit);
         Assert.Equal(state.Initial.BacklogWaitTime, after.BacklogWaitTime);
+        Assert.Equal(0, KernelRulesWithOurKey());
+    }
+
+    [SkippableFact]
+    public void A_stop_during_start_up_still_leaves_the_kernel_as_it_was()
+    {
+        using var state = new KernelAuditState();
+        using (AgentProcess agent = StartAgentUntil("audit mode"))
+        {
+            Assert.Equal(0, agent.Stop()); // SIGTERM while the session is being set up, before READY
+        }
+
+        AuditStatus after = state.Control.GetStatus();
+        Assert.Equal(0u, after.Pid);
+        Assert.Equal(state.Initial.Enabled, after.Enabled);
         Assert.Equal(0, KernelRulesWithOurKey());
     }
 
