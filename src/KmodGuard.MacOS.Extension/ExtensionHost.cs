@@ -81,8 +81,24 @@ internal static class ExtensionHost
         // The OTEL_* keys of the managed settings configure the exporter like environment variables, and win over
         // the process environment (the profile is what the fleet's administrator set).
         IConfiguration otel = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings.Otel!).Build();
+        string state = StateDirectory();
+        try
+        {
+            return Serve(policy, options, otel, state, stdout, stderr, started, stop);
+        }
+        finally
+        {
+            if (!OperatingSystem.IsMacOS())
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+    }
+
+    private static int Serve(CompiledPolicy policy, EsClientOptions options, IConfiguration otel, string state, TextWriter stdout, TextWriter stderr, Action<EndpointSecurityGuard>? started, CancellationToken stop)
+    {
         using TelemetryPipeline telemetry = TelemetryPipeline.Start(
-            new TelemetrySettings { StateDirectory = StateDirectory },
+            new TelemetrySettings { StateDirectory = state },
             new ConsoleDecisionSink(stdout, DecisionRecordFormat.Json),
             environment: otel);
         IDecisionSink sink = telemetry.Decisions;
@@ -104,8 +120,9 @@ internal static class ExtensionHost
         return Success;
     }
 
-    /// <summary>Undelivered telemetry survives restarts here; off macOS (tests) a per-process temporary directory.</summary>
-    private static string StateDirectory => OperatingSystem.IsMacOS()
+    /// <summary>Undelivered telemetry survives restarts here; off macOS (tests) a private temporary directory per run,
+    /// removed at the end.</summary>
+    private static string StateDirectory() => OperatingSystem.IsMacOS()
         ? "/Library/Application Support/KmodGuard/state"
-        : Path.Combine(Path.GetTempPath(), $"kmodguard-extension-{Environment.ProcessId}");
+        : Directory.CreateTempSubdirectory("kmodguard-extension-").FullName;
 }

@@ -44,10 +44,24 @@ internal static class ReplayCommand
             return ExitCodes.Usage;
         }
 
+        // Decisions also go to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT is set. Nothing is kept on
+        // disk for a replay (the log itself can be replayed again): its overflow spill lives in a private temporary
+        // directory, removed at the end.
+        string state = Directory.CreateTempSubdirectory("kmodguard-replay-").FullName;
+        try
+        {
+            return Replay(io, files, policy, format, state);
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static int Replay(ConsoleIo io, string[] files, CompiledPolicy policy, DecisionRecordFormat format, string stateDirectory)
+    {
         AuditLogReplay? replay = null;
-        // Decisions also go to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing is kept on disk
-        // for a replay: the log itself can be replayed again).
-        var settings = new TelemetrySettings { StateDirectory = Path.Combine(Path.GetTempPath(), $"kmodguard-replay-{Environment.ProcessId}"), DiskRetry = false };
+        var settings = new TelemetrySettings { StateDirectory = stateDirectory, DiskRetry = false };
         using TelemetryPipeline telemetry = TelemetryPipeline.Start(settings, new ConsoleDecisionSink(io.Out, format), AgentLogging.ToStandardError);
         var sink = new ReplayEventSink(policy, telemetry.Decisions, io.Error, () => replay!.Location);
         replay = new AuditLogReplay(sink);

@@ -56,6 +56,7 @@ internal sealed partial class AspireDashboard : IAsyncDisposable
             WorkingDirectory = home,
         };
         start.Environment["HOME"] = home;
+        start.Environment["TMPDIR"] = home; // its SQLite store and lock, removed with home
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{options.GrpcPort}";
         start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{options.HttpPort}";
