@@ -87,6 +87,7 @@ public class ServiceStartupBenchmarks
             _agent.Kill();
             _agent.WaitForExit();
         }
+
         _agent.Dispose();
         _agent = null;
         while (_systemd.Receive(TimeSpan.FromMilliseconds(1)) is not null)
