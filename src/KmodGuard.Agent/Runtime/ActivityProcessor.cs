@@ -27,7 +27,6 @@ internal sealed class ActivityProcessor
     private readonly Func<ModuleActivity, ModuleActivity> _attachKernel;
     private readonly Func<ModuleActivity, Decision, Decision> _enforce;
     private readonly RecentActivities _recent = new();
-    private readonly DecisionLatency _latency = new();
     private long _queued;
     private long _decided;
     private long _denied;
@@ -51,10 +50,6 @@ internal sealed class ActivityProcessor
     public long Decided => Interlocked.Read(ref _decided);
 
     public long Denied => Interlocked.Read(ref _denied);
-
-    public long QueueDepth => Queued - Decided;
-
-    public DecisionLatency Latency => _latency;
 
     /// <summary>An activity whose processing threw; it is then decided on the facts its event carried.</summary>
     public event Action<ModuleActivity, Exception>? Failed;
@@ -138,7 +133,6 @@ internal sealed class ActivityProcessor
         ModuleActivity decided = _attachKernel(enriched.Activity);
         Decision decision = _enforce(decided, _policy.Current.Decide(decided));
         Record(decided, decision, Stopwatch.GetElapsedTime(start));
-        _latency.Add(decided.EventTime, DateTimeOffset.UtcNow);
         Interlocked.Increment(ref _decided);
         if (enriched.Completion is { } later)
         {

@@ -1,4 +1,3 @@
-using KmodGuard.Linux.Audit.Events;
 using KmodGuard.Linux.Audit.Session;
 
 namespace KmodGuard.Agent.Runtime;
@@ -8,7 +7,5 @@ internal sealed class AgentRuntimeState
 {
     public AuditSession? Session { get; set; }
     public AuditStatusMonitor? Monitor { get; set; }
-    public AuditRecordReader? Reader { get; set; }
-    public AuditPipeline? Pipeline { get; set; }
     public ActivityProcessor? Processor { get; set; }
 }

@@ -64,7 +64,6 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
             (a, d) => Enforce(enforcer, a, d));
         processor.Failed += (a, e) => LogDecisionFailed(log, a.Id ?? "(no id)", e.GetType().Name, e.Message);
         State.Processor = processor;
-        _kernelLogProcessor = processor;
 
         LiveAuditEventSink events = new(
             a =>
@@ -85,7 +84,6 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
             OnSerialsLost,
             OnMalformed);
         var pipeline = new AuditPipeline(events);
-        State.Pipeline = pipeline;
         KmodGuardRuleSet rules = KmodGuardRuleSet.ForThisMachine();
         AuditSessionOptions options = config.Audit.ToSessionOptions(config.StateDirectory) with
         {
@@ -122,7 +120,13 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
             });
             reader.Overflowed += count => log.LostEvents("socket_overflow", count);
             reader.HandlerFailed += e => LogHandlerFailed(log, reader.HandlerFailures, e.GetType().Name, e.Message);
-            State.Reader = reader;
+            reader.MalformedDatagram += count =>
+            {
+                if (count <= 10 || count % 1000 == 0)
+                {
+                    LogMalformedDatagram(log, count); // counted always, logged like malformed records
+                }
+            };
 
             using var readerStop = new CancellationTokenSource();
             Task reading = reader.RunAsync(readerStop.Token);
@@ -162,7 +166,6 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
     }
 
     private readonly Lock _tamperGate = new();
-    private ActivityProcessor? _kernelLogProcessor;
     private RuleGuard? _ruleGuard;
     private string? _tamperBy;
     private int _tamperRemoved;
@@ -190,7 +193,7 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
     /// findings of their own (a load the audit rules did not see), decided like any activity.</summary>
     private void OnKernelMessage(KernelMessageReport report)
     {
-        ActivityProcessor? processor = _kernelLogProcessor;
+        ActivityProcessor? processor = State.Processor;
         if (processor is null)
         {
             return;
@@ -360,4 +363,7 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "malformed audit record #{Count} skipped ({Error}): {Excerpt}")]
     private static partial void LogMalformed(ILogger logger, long count, string error, string excerpt);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "malformed netlink datagram #{Count}: its framing broke, the rest of it was skipped")]
+    private static partial void LogMalformedDatagram(ILogger logger, long count);
 }

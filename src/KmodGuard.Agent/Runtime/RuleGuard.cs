@@ -31,8 +31,6 @@ internal sealed partial class RuleGuard : IDisposable
         _loop = Task.Run(LoopAsync);
     }
 
-    public int Restorations { get; private set; }
-
     /// <summary>Asks for a check and repair soon; returns at once.</summary>
     public void Restore()
     {
@@ -97,7 +95,6 @@ internal sealed partial class RuleGuard : IDisposable
                 }
             }
 
-            Restorations++;
             _report(added, status.Enabled == 0);
         }
         catch (Exception e) when (e is AuditNetlinkException or TimeoutException)

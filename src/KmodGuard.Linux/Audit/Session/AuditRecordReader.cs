@@ -15,15 +15,7 @@ internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandle
     private readonly byte[] _buffer = new byte[NetlinkConstants.MaxMessageLength * 2];
     private long _overflows;
     private long _malformed;
-    private long _datagrams;
     private long _handlerFailures;
-
-    /// <summary>Times the socket's receive queue overflowed (each time, one or more datagrams were lost).</summary>
-    public long Overflows => Interlocked.Read(ref _overflows);
-
-    public long MalformedDatagrams => Interlocked.Read(ref _malformed);
-
-    public long Datagrams => Interlocked.Read(ref _datagrams);
 
     /// <summary>Records whose handling threw: the record is counted and reading goes on.</summary>
     public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
@@ -33,6 +25,10 @@ internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandle
 
     /// <summary>Raised on the reader thread after each overflow, with the running count.</summary>
     public event Action<long>? Overflowed;
+
+    /// <summary>Raised on the reader thread after each datagram whose netlink framing was broken (the records before
+    /// the break were handled), with the running count.</summary>
+    public event Action<long>? MalformedDatagram;
 
     public Task RunAsync(CancellationToken stop) =>
         Task.Factory.StartNew(() => Run(stop), stop, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -49,7 +45,6 @@ internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandle
             }
             else if (!r.IsTimeout)
             {
-                Interlocked.Increment(ref _datagrams);
                 Dispatch(_buffer.AsSpan(0, r.Length));
             }
 
@@ -85,7 +80,7 @@ internal sealed class AuditRecordReader(INetlinkSocket socket, AuditRecordHandle
 
         if (messages.Malformed)
         {
-            Interlocked.Increment(ref _malformed);
+            MalformedDatagram?.Invoke(++_malformed); // only the reader thread counts
         }
     }
 }
