@@ -1,5 +1,6 @@
 using KmodGuard.Linux.Audit.Netlink;
 using KmodGuard.Linux.Audit.Session;
+using KmodGuard.Linux.Processes;
 
 namespace KmodGuard.Agent.Status;
 
@@ -33,15 +34,5 @@ internal static class KernelAuditReader
         }
     }
 
-    private static string? ProcessName(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string? ProcessName(int pid) => ProcFileSystem.Host.ReadComm(pid);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using KmodGuard.Linux.Processes;
 
 namespace KmodGuard.Linux.Enforcement;
 
@@ -11,15 +12,5 @@ internal sealed class LinuxModuleSyscalls : IModuleSyscalls
 
     public int Kill(int pid, int signal) => LibC.Kill(pid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
-    public string? ExecutableOf(int pid)
-    {
-        try
-        {
-            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public string? ExecutableOf(int pid) => ProcFileSystem.Host.ReadLink(pid, "exe");
 }

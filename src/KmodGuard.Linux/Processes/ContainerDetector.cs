@@ -11,6 +11,10 @@ namespace KmodGuard.Linux.Processes;
 /// </summary>
 internal sealed class ContainerDetector(ProcFileSystem proc)
 {
+    // Fixed while the agent runs: read once it can be read. 0 = not yet (no namespace has inode 0); a plain ulong, so
+    // enrichment threads reading it concurrently never see half a value.
+    private ulong _hostPidNamespace;
+
     /// <summary>The container context, or null when the process is gone and nothing can be said.</summary>
     public ContainerContext? Detect(int pid)
     {
@@ -21,7 +25,12 @@ internal sealed class ContainerDetector(ProcFileSystem proc)
         }
 
         ulong? pidNamespace = proc.ReadNamespace(pid.ToString(CultureInfo.InvariantCulture), "pid");
-        ulong? hostPidNamespace = proc.ReadNamespace("1", "pid") ?? proc.ReadNamespace("self", "pid");
+        if (_hostPidNamespace == 0)
+        {
+            _hostPidNamespace = proc.ReadNamespace("1", "pid") ?? proc.ReadNamespace("self", "pid") ?? 0;
+        }
+
+        ulong? hostPidNamespace = _hostPidNamespace == 0 ? null : _hostPidNamespace;
         if (pidNamespace is not null && hostPidNamespace is not null && pidNamespace != hostPidNamespace)
         {
             return ContainerContext.Container(null, null);

@@ -18,6 +18,9 @@ internal sealed class ProcFileSystem(string root)
 
     public string PathOf(int pid, string entry) => $"{Root}/{pid.ToString(CultureInfo.InvariantCulture)}/{entry}";
 
+    /// <summary>The process's name as the kernel keeps it (comm: at most 15 bytes, may contain spaces).</summary>
+    public string? ReadComm(int pid) => ReadText(PathOf(pid, "comm"))?.TrimEnd('\n');
+
     public ProcessStat? ReadStat(int pid) => ReadText(PathOf(pid, "stat")) is { } line ? ProcessStat.Parse(line) : null;
 
     /// <summary>argv as the process sees it now, or null. Kernel threads have an empty command line.</summary>

@@ -34,6 +34,12 @@ internal sealed class AuditRule
         Action = action;
         _mask = (uint[])mask.Clone();
         Fields = fields;
+
+        // The class bits are not syscalls; keep the model in the kernel's listed form whatever the source.
+        if (AllSyscalls)
+        {
+            _mask[MaskWords - 1] &= LastWordWithoutClasses;
+        }
     }
 
     public AuditFilterList List { get; }
@@ -130,12 +136,6 @@ internal sealed class AuditRule
         for (int i = 0; i < MaskWords; i++)
         {
             mask[i] = ReadU32(data, 12 + (i * 4));
-        }
-
-        // The class bits are not syscalls; keep the model in the kernel's listed form whatever the source.
-        if (mask.AsSpan(0, MaskWords - 1).IndexOfAnyExcept(uint.MaxValue) < 0)
-        {
-            mask[MaskWords - 1] &= LastWordWithoutClasses;
         }
 
         var fields = new AuditRuleField[count];

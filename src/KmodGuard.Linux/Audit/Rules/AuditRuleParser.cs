@@ -371,11 +371,6 @@ internal static class AuditRuleParser
                 Array.Fill(_mask, uint.MaxValue);
             }
 
-            if (_mask.AsSpan(0, AuditRule.MaskWords - 1).IndexOfAnyExcept(uint.MaxValue) < 0)
-            {
-                _mask[AuditRule.MaskWords - 1] &= AuditRule.LastWordWithoutClasses;
-            }
-
             return new AuditRule(list, action, _mask, _fields.ToArray());
         }
 

@@ -1,5 +1,6 @@
 using KmodGuard.Linux.Audit.Netlink;
 using KmodGuard.Linux.Audit.Rules;
+using KmodGuard.Linux.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace KmodGuard.Linux.Audit.Session;
@@ -123,17 +124,8 @@ internal sealed partial class AuditSession : IDisposable
         };
     }
 
-    private static string DescribeProcess(int pid)
-    {
-        try
-        {
-            return $"pid {pid} ({File.ReadAllText($"/proc/{pid}/comm").Trim()})";
-        }
-        catch (IOException)
-        {
-            return $"pid {pid}";
-        }
-    }
+    private static string DescribeProcess(int pid) =>
+        ProcFileSystem.Host.ReadComm(pid) is { } comm ? $"pid {pid} ({comm})" : $"pid {pid}";
 
     private void SetUp(AuditRecordHandler records)
     {
@@ -145,13 +137,14 @@ internal sealed partial class AuditSession : IDisposable
         }
 
         // A predecessor that was killed may have left changed settings and rules behind.
+        AuditStatus current = InitialStatus;
         if (_journal.TryReadPrevious() is AuditStatus previous)
         {
             LogRestoringPredecessor(_logger);
             Restore(previous);
+            current = _control.GetStatus(); // as the restore left it
         }
 
-        AuditStatus current = _control.GetStatus();
         _original = current;
         _journal.Record(current);
         RemoveOurRules(stale: true);

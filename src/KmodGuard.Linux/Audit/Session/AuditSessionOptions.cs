@@ -1,3 +1,5 @@
+using KmodGuard.Linux.Audit.Rules;
+
 namespace KmodGuard.Linux.Audit.Session;
 
 /// <summary>What the agent asks of the kernel's audit subsystem.</summary>
@@ -9,7 +11,7 @@ internal sealed record AuditSessionOptions
     public uint BacklogLimit { get; init; } = 8192;
 
     /// <summary>The rule key that marks our rules: we only ever delete rules carrying it.</summary>
-    public string RuleKey { get; init; } = "kmodguard";
+    public string RuleKey { get; init; } = KmodGuardRuleSet.Key;
 
     /// <summary>Our rules as kernel audit_rule_data payloads.</summary>
     public IReadOnlyList<byte[]> Rules { get; init; } = [];

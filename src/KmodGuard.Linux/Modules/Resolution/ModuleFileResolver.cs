@@ -22,6 +22,11 @@ internal sealed class ModuleFileResolver(ProcFileSystem proc, string modulesRoot
     private readonly Dictionary<string, (DateTime Written, KernelModuleIndex Index)> _indexes = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    // Fixed while the agent runs: read once they can be read, not on every lookup inside the enrichment budget. The
+    // namespace is a plain ulong (0 = not yet; no namespace has inode 0) so concurrent lookups never see half a value.
+    private string? _kernelRelease;
+    private ulong _ownMountNamespace;
+
     /// <summary>
     /// The finit_module descriptor step alone, for the moment the event arrives: the loader may exit (closing the
     /// descriptor) before the full enrichment runs. Null when the activity is not a finit_module or the descriptor is
@@ -132,7 +137,7 @@ internal sealed class ModuleFileResolver(ProcFileSystem proc, string modulesRoot
             return Opened(path, root, ModuleFileSource.InsmodArgument, reasons);
         }
 
-        string? release = request.KernelVersion ?? proc.KernelRelease();
+        string? release = request.KernelVersion ?? (_kernelRelease ??= proc.KernelRelease());
         if (release is null)
         {
             reasons.Add("the running kernel's release is unknown");
@@ -174,7 +179,12 @@ internal sealed class ModuleFileResolver(ProcFileSystem proc, string modulesRoot
         }
 
         ulong? theirs = proc.ReadNamespace(p.ToString(CultureInfo.InvariantCulture), "mnt");
-        return theirs is not null && theirs != proc.ReadNamespace("self", "mnt") ? proc.PathOf(p, "root") : null;
+        if (_ownMountNamespace == 0)
+        {
+            _ownMountNamespace = proc.ReadNamespace("self", "mnt") ?? 0;
+        }
+
+        return theirs is not null && theirs != (_ownMountNamespace == 0 ? null : _ownMountNamespace) ? proc.PathOf(p, "root") : null;
     }
 
     private static ModuleFileLocation? Opened(string path, string? root, ModuleFileSource source, List<string> reasons) =>
