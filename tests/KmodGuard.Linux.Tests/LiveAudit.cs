@@ -16,7 +16,7 @@ internal static class LiveAudit
             return "needs Linux";
         }
 
-        if (Environment.UserName != "root")
+        if (!Audit.TestEnvironment.IsRoot)
         {
             return "needs root (CAP_AUDIT_CONTROL) to use the kernel's audit netlink socket";
         }

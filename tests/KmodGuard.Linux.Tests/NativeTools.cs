@@ -26,16 +26,7 @@ internal static class NativeTools
     /// <summary>Runs a program and returns its exit code and standard output.</summary>
     public static (int ExitCode, string Output) Run(string file, params string[] args)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output);
+        (int status, string output, _) = Audit.TestEnvironment.Run(file, args);
+        return (status, output);
     }
 }
