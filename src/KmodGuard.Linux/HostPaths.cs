@@ -24,8 +24,6 @@ internal sealed record HostPaths(string Root)
 
     public string BootId => Under("proc/sys/kernel/random/boot_id");
 
-    public string ModprobeDirectory => Under("etc/modprobe.d");
-
     /// <summary>The kernel log device; under a fake root, a text capture of it.</summary>
     public string Kmsg => Under("dev/kmsg");
 

@@ -2,6 +2,7 @@ using System.Text;
 using KmodGuard.Core.Decisions;
 using KmodGuard.Core.Policy;
 using KmodGuard.Core.Policy.Compiled;
+using KmodGuard.Linux.Modules.Resolution;
 
 namespace KmodGuard.Linux.Enforcement;
 
@@ -17,8 +18,6 @@ internal sealed class ModprobeDenylist(string path)
     public const string DefaultPath = "/etc/modprobe.d/kmodguard.conf";
     public const string Marker = "# Written by KmodGuard";
 
-    public string FilePath => path;
-
     /// <summary>The (module, rule id) pairs the file carries for <paramref name="policy"/>, in rule order, without duplicates.</summary>
     public static IReadOnlyList<(string Module, string RuleId)> Entries(PolicyDefinition policy)
     {
@@ -29,7 +28,7 @@ internal sealed class ModprobeDenylist(string path)
         {
             foreach (string name in rule.When.First(c => c.Key == ConditionKey.ModuleName).Values)
             {
-                if (IsPlainModuleName(name) && seen.Add(name.Replace('-', '_')))
+                if (IsPlainModuleName(name) && seen.Add(KernelModuleIndex.Normalize(name)))
                 {
                     entries.Add((name, rule.Id));
                 }
@@ -42,10 +41,15 @@ internal sealed class ModprobeDenylist(string path)
     public static string Render(CompiledPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        return Render(policy, Entries(policy.Definition));
+    }
+
+    private static string Render(CompiledPolicy policy, IReadOnlyList<(string Module, string RuleId)> entries)
+    {
         var sb = new StringBuilder();
         sb.Append(Marker).Append(" from policy ").Append(policy.Source).Append(" (sha256 ").Append(policy.Sha256).Append(").\n");
         sb.Append("# Do not edit: KmodGuard rewrites this file when its policy changes and removes it when uninstalled.\n");
-        foreach ((string module, string ruleId) in Entries(policy.Definition))
+        foreach ((string module, string ruleId) in entries)
         {
             sb.Append("# rule ").Append(ruleId).Append('\n');
             sb.Append("blacklist ").Append(module).Append('\n');
@@ -75,7 +79,8 @@ internal sealed class ModprobeDenylist(string path)
             return new DenylistSync(DenylistOutcome.Refused, 0, $"{path} exists and was not written by KmodGuard; left alone");
         }
 
-        int count = Entries(policy.Definition).Count;
+        IReadOnlyList<(string Module, string RuleId)> entries = Entries(policy.Definition);
+        int count = entries.Count;
         if (count == 0)
         {
             return existing is null
@@ -83,7 +88,7 @@ internal sealed class ModprobeDenylist(string path)
                 : Delete("no deny rule names an exact module any more");
         }
 
-        string text = Render(policy);
+        string text = Render(policy, entries);
         if (text == existing)
         {
             return new DenylistSync(DenylistOutcome.Unchanged, count, $"{path} is up to date ({count} modules)");

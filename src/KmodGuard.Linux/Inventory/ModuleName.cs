@@ -22,12 +22,4 @@ internal static class ModuleName
 
         return true;
     }
-
-    /// <summary>The name the kernel gives the module in a file: "pci-pf-stub.ko.xz" → "pci_pf_stub".</summary>
-    public static string FromFileName(string path)
-    {
-        string file = Path.GetFileName(path);
-        int ko = file.IndexOf(".ko", StringComparison.Ordinal);
-        return (ko > 0 ? file[..ko] : file).Replace('-', '_');
-    }
 }

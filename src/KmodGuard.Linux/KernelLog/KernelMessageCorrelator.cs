@@ -1,4 +1,5 @@
 using KmodGuard.Core.Events;
+using KmodGuard.Linux.Modules.Resolution;
 
 namespace KmodGuard.Linux.KernelLog;
 
@@ -133,11 +134,9 @@ internal sealed class KernelMessageCorrelator(TimeSpan window, Func<string, stri
         // A refusal belongs to a load that failed, a taint notice to one that succeeded: a module name alone would pair
         // "module verification failed" of a successful load with an earlier refused attempt of the same module.
         return message.ModuleName is { } m
-            ? name is not null && Normal(m) == Normal(name) && message.LoadRefused == failed
+            ? name is not null && KernelModuleIndex.Normalize(m) == KernelModuleIndex.Normalize(name) && message.LoadRefused == failed
             : failed;
     }
-
-    private static string Normal(string name) => name.Replace('-', '_');
 
     private sealed record Pending(KernelModuleMessage Message, string? LateFor, DateTimeOffset? LateForTime);
 

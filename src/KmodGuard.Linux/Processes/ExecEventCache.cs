@@ -1,9 +1,10 @@
 namespace KmodGuard.Linux.Processes;
 
 /// <summary>
-/// The most recent exec of each pid, bounded in count and age. The audit pipeline records every exec it sees;
-/// the loader context reads from here when /proc no longer has the process. Entries older than
-/// <see cref="MaxAge"/> are ignored, since by then the pid may belong to another process. Thread-safe.
+/// What the audit events said about each recent loader pid (the agent records the process of every module event
+/// before enriching it), bounded in count and age; the loader context reads from here when /proc no longer has the
+/// process or an ancestor. Entries older than <see cref="MaxAge"/> are ignored, since by then the pid may belong to
+/// another process. Thread-safe.
 /// </summary>
 internal sealed class ExecEventCache(int capacity = 4096, TimeSpan? maxAge = null, TimeProvider? time = null)
 {
@@ -13,17 +14,6 @@ internal sealed class ExecEventCache(int capacity = 4096, TimeSpan? maxAge = nul
     private readonly Lock _lock = new();
 
     public TimeSpan MaxAge { get; } = maxAge ?? TimeSpan.FromMinutes(10);
-
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _byPid.Count;
-            }
-        }
-    }
 
     public void Record(ExecEvent exec)
     {
