@@ -107,6 +107,7 @@ internal static class RunCommand
         StatusSocket = o.StatusSocket ?? config.StatusSocket,
     };
 
+    [UnsupportedOSPlatform("windows")]
     private static void OnReload(PolicyReloadResult result, ILogger log, AgentStatusSource status, AgentConfig config)
     {
         switch (result.Outcome)
@@ -118,7 +119,7 @@ internal static class RunCommand
                 log.PolicyReloaded(p.Source, p.Rules.Count, mode, p.Sha256);
                 if (config.Enforcement.ModprobeDenylist)
                 {
-                    new Linux.Enforcement.ModprobeDenylist(Linux.Enforcement.ModprobeDenylist.DefaultPath).Sync(p);
+                    LinuxAgent.SyncDenylist(p, log);
                 }
 
                 break;

@@ -264,7 +264,7 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
             new ModulesDisabledLock(HostPaths.Real.ModulesDisabled, log).EngageIfRequested(policy.Current);
             if (config.Enforcement.ModprobeDenylist)
             {
-                new ModprobeDenylist(ModprobeDenylist.DefaultPath).Sync(policy.Current);
+                SyncDenylist(policy.Current, log);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -363,6 +363,17 @@ internal sealed partial class LinuxAgent(AgentConfig config, PolicyHolder policy
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "malformed audit record #{Count} skipped ({Error}): {Excerpt}")]
     private static partial void LogMalformed(ILogger logger, long count, string error, string excerpt);
+
+    /// <summary>Writes the policy's exact module denies as /etc/modprobe.d/kmodguard.conf and says how it went (a file
+    /// that is not ours, or a read-only /etc, is a warning: modprobe then does not refuse those modules).</summary>
+    internal static void SyncDenylist(Core.Policy.Compiled.CompiledPolicy current, ILogger log)
+    {
+        DenylistSync result = new ModprobeDenylist(ModprobeDenylist.DefaultPath).Sync(current);
+        LogDenylist(log, result.Outcome is DenylistOutcome.Refused or DenylistOutcome.Failed ? LogLevel.Warning : LogLevel.Information, result.Message);
+    }
+
+    [LoggerMessage(EventId = 208, Message = "modprobe denylist: {Message}")]
+    private static partial void LogDenylist(ILogger logger, LogLevel level, string message);
 
     [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "malformed netlink datagram #{Count}: its framing broke, the rest of it was skipped")]
     private static partial void LogMalformedDatagram(ILogger logger, long count);
