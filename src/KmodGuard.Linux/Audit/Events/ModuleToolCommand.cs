@@ -1,3 +1,5 @@
+using KmodGuard.Linux.Modules.Resolution;
+
 namespace KmodGuard.Linux.Audit.Events;
 
 /// <summary>
@@ -7,29 +9,7 @@ namespace KmodGuard.Linux.Audit.Events;
 /// </summary>
 internal static class ModuleToolCommand
 {
-    /// <summary>modprobe options that take a separate value (kmod and busybox).</summary>
-    private static readonly string[] ModprobeOptionsWithValue = ["-C", "--config", "-d", "--dirname", "-S", "--set-version", "-o", "--name"];
-
     private static readonly string[] Tools = ["insmod", "modprobe", "rmmod", "kmod", "busybox"];
-
-    /// <summary>The tool an argv runs (insmod, modprobe, rmmod), or null when it is not a module tool.</summary>
-    public static string? ToolOf(IReadOnlyList<string> argv, out int firstArgument)
-    {
-        firstArgument = 1;
-        if (argv.Count == 0)
-        {
-            return null;
-        }
-
-        string tool = Path.GetFileName(argv[0]);
-        if (tool is "kmod" or "busybox" && argv.Count > 1)
-        {
-            tool = argv[1];
-            firstArgument = 2;
-        }
-
-        return tool is "insmod" or "modprobe" or "rmmod" ? tool : null;
-    }
 
     /// <summary>Whether an executable or argv[0] looks like one of the module tools (worth remembering its exec).</summary>
     public static bool IsModuleTool(string? executable, IReadOnlyList<string> argv) =>
@@ -38,61 +18,23 @@ internal static class ModuleToolCommand
 
     /// <summary>
     /// The module file a load by this argv used, resolved against <paramref name="workingDirectory"/>; or null, with
-    /// <paramref name="unresolved"/> saying why when argv names a module some other way.
+    /// <paramref name="unresolved"/> saying why when argv names a module some other way. The command line is read
+    /// by <see cref="LoaderRequest"/>, as the enricher reads it.
     /// </summary>
     public static string? LoadedFile(IReadOnlyList<string> argv, string? workingDirectory, out string? unresolved)
     {
         unresolved = null;
-        string? tool = ToolOf(argv, out int first);
-        if (tool == "insmod")
-        {
-            string? file = FirstOperand(argv, first, []);
-            return file is null ? null : Resolve(file, workingDirectory, out unresolved);
-        }
-
-        if (tool != "modprobe" || argv.Skip(first).Any(a => a is "-r" or "--remove"))
+        if (LoaderRequest.Parse(argv) is not { Targets: [string target, ..] } request)
         {
             return null;
         }
 
-        string? name = FirstOperand(argv, first, ModprobeOptionsWithValue);
-        if (name is null)
+        if (request.Tool == LoaderTool.Insmod || target.Contains('/', StringComparison.Ordinal))
         {
-            return null;
+            return Resolve(target, workingDirectory, out unresolved);
         }
 
-        if (name.Contains('/', StringComparison.Ordinal))
-        {
-            return Resolve(name, workingDirectory, out unresolved);
-        }
-
-        unresolved = $"file: modprobe module name '{name}' (modprobe resolves it from modules.dep)";
-        return null;
-    }
-
-    private static string? FirstOperand(IReadOnlyList<string> argv, int first, string[] optionsWithValue)
-    {
-        for (int i = first; i < argv.Count; i++)
-        {
-            string a = argv[i];
-            if (a == "--")
-            {
-                return i + 1 < argv.Count ? argv[i + 1] : null;
-            }
-
-            if (a.StartsWith('-'))
-            {
-                if (optionsWithValue.Contains(a, StringComparer.Ordinal))
-                {
-                    i++;
-                }
-
-                continue;
-            }
-
-            return a;
-        }
-
+        unresolved = $"file: modprobe module name '{target}' (modprobe resolves it from modules.dep)";
         return null;
     }
 

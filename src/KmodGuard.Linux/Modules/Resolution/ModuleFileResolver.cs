@@ -1,5 +1,6 @@
 using System.Globalization;
 using KmodGuard.Core.Events;
+using KmodGuard.Linux.Audit.Events;
 using KmodGuard.Linux.Processes;
 using Microsoft.Win32.SafeHandles;
 
@@ -125,13 +126,14 @@ internal sealed class ModuleFileResolver(ProcFileSystem proc, string modulesRoot
             if (!path.StartsWith('/'))
             {
                 string? cwd = loader.WorkingDirectory ?? (loader.Pid is int p ? proc.ReadLink(p, "cwd") : null);
-                if (cwd is null)
+                if (ModuleToolCommand.Absolute(path, cwd) is not { } absolute)
                 {
+                    // Hostile input (a NUL, a relative "working directory") ends here too, not in an exception.
                     reasons.Add($"insmod was given the relative path '{path}' and its working directory is unknown");
                     return null;
                 }
 
-                path = Path.GetFullPath(path, cwd);
+                path = absolute;
             }
 
             return Opened(path, root, ModuleFileSource.InsmodArgument, reasons);
