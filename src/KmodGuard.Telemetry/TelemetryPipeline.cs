@@ -22,9 +22,10 @@ public sealed class TelemetryPipeline : IDisposable
     private readonly ExportFailureReporter? _failures;
     private readonly ILoggerFactory _loggerFactory;
 
-    private TelemetryPipeline(IDecisionSink decisions, ILoggerFactory loggerFactory, OpenTelemetrySdk? sdk, OtlpDecisionSink? otlp, DecisionSpill? spill, ExportFailureReporter? failures)
+    private TelemetryPipeline(IDecisionSink decisions, ILoggerFactory loggerFactory, string? endpoint, OpenTelemetrySdk? sdk, OtlpDecisionSink? otlp, DecisionSpill? spill, ExportFailureReporter? failures)
     {
         Decisions = decisions;
+        Endpoint = endpoint;
         _loggerFactory = loggerFactory;
         AgentLogger = loggerFactory.CreateLogger(AgentLog.Category);
         _sdk = sdk;
@@ -51,6 +52,10 @@ public sealed class TelemetryPipeline : IDisposable
     /// <summary>True when records are exported over OTLP, false when they only go to the console.</summary>
     public bool ExportsOtlp => _sdk is not null;
 
+    /// <summary>The OTLP logs endpoint in use, as resolved from the settings and the OTEL_* variables; null when the
+    /// records only go to the console.</summary>
+    public string? Endpoint { get; }
+
     /// <param name="settings">From the agent's configuration file; OTEL_* variables in <paramref name="environment"/> override them.</param>
     /// <param name="console">The console sink (JSON lines or text); always used.</param>
     /// <param name="configureLogging">Adds the agent's other log providers (console, journald) for agent events.</param>
@@ -69,7 +74,7 @@ public sealed class TelemetryPipeline : IDisposable
         if (string.IsNullOrWhiteSpace(endpoint) || string.Equals(configuration[OtelVariables.SdkDisabled], "true", StringComparison.OrdinalIgnoreCase))
         {
             ILoggerFactory consoleOnly = Microsoft.Extensions.Logging.LoggerFactory.Create(b => configureLogging?.Invoke(b));
-            return new TelemetryPipeline(console, consoleOnly, null, null, null, null);
+            return new TelemetryPipeline(console, consoleOnly, null, null, null, null, null);
         }
 
         // The SDK throws while building the exporter if its disk-retry directory cannot be created: check first,
@@ -115,7 +120,7 @@ public sealed class TelemetryPipeline : IDisposable
         DecisionSpill? spill = OpenSpill(settings, agent);
         LoggerProvider provider = sdk.LoggerProvider;
         var otlp = new OtlpDecisionSink(loggerFactory.CreateLogger(DecisionLog.Category), agent, provider.ForceFlush, spill, settings);
-        return new TelemetryPipeline(new CompositeDecisionSink(console, otlp), loggerFactory, sdk, otlp, spill, failures);
+        return new TelemetryPipeline(new CompositeDecisionSink(console, otlp), loggerFactory, endpoint, sdk, otlp, spill, failures);
     }
 
     private static DecisionSpill? OpenSpill(TelemetrySettings settings, ILogger agent)

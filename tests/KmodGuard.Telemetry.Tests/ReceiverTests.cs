@@ -115,6 +115,7 @@ public sealed class ReceiverTests(DashboardFixture fixture) : StateDirectoryTest
         using (TelemetryPipeline pipeline = TelemetryPipeline.Start(settings, new CompositeDecisionSink(), environment: env))
         {
             Assert.True(pipeline.ExportsOtlp);
+            Assert.Equal(Dashboard.GrpcEndpoint.ToString(), pipeline.Endpoint); // what status reports
             (var a, var d) = SampleDecisions.LinuxDeny();
             pipeline.Decisions.Record(a, d);
         }
@@ -154,6 +155,7 @@ public sealed class ReceiverTests(DashboardFixture fixture) : StateDirectoryTest
         using (TelemetryPipeline pipeline = TelemetryPipeline.Start(new TelemetrySettings { StateDirectory = State }, new ConsoleDecisionSink(console, DecisionRecordFormat.Json), environment: env))
         {
             Assert.False(pipeline.ExportsOtlp);
+            Assert.Null(pipeline.Endpoint);
             foreach ((var a, var d) in SampleDecisions.All())
             {
                 pipeline.Decisions.Record(a, d);

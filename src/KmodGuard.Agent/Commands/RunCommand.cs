@@ -91,7 +91,7 @@ internal static class RunCommand
         using ServiceNotifier notifier = ServiceNotifier.FromEnvironment();
         using var agentCertificates = certificates;
         var agent = new LinuxAgent(config, holder, certificates, telemetry.Decisions, log, notifier);
-        var status = new AgentStatusSource(agent.State, holder, telemetry, config.Telemetry.OtlpEndpoint?.ToString());
+        var status = new AgentStatusSource(agent.State, holder, telemetry);
         using StatusServer? server = StatusServer.TryStart(config.StatusSocket, status, message => RunLog.StatusSocket(log, message));
         using var reloader = new PolicyReloader(holder, config.Policy.Path, config.Policy.Watch ? PolicyReloader.DefaultPollInterval : null, result => OnReload(result, log, status, config));
         reloader.Start();

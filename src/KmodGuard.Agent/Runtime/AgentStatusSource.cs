@@ -8,7 +8,7 @@ using KmodGuard.Telemetry;
 namespace KmodGuard.Agent.Runtime;
 
 /// <summary>The running agent's state for <c>kmodguard status</c>.</summary>
-internal sealed class AgentStatusSource(AgentRuntimeState state, PolicyHolder policy, TelemetryPipeline telemetry, string? otlpEndpoint) : IStatusSource
+internal sealed class AgentStatusSource(AgentRuntimeState state, PolicyHolder policy, TelemetryPipeline telemetry) : IStatusSource
 {
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
@@ -30,7 +30,7 @@ internal sealed class AgentStatusSource(AgentRuntimeState state, PolicyHolder po
             Decisions = state.Processor?.Decided ?? 0,
             Denied = state.Processor?.Denied ?? 0,
             Policy = new PolicyStatusPart(p.Source, p.Sha256, p.Rules.Count, Words.Of(p.Mode), PolicyLoadedAt),
-            Telemetry = new TelemetryStatusPart(telemetry.ExportsOtlp ? otlpEndpoint : null, telemetry.QueueDepth, telemetry.ExportFailures),
+            Telemetry = new TelemetryStatusPart(telemetry.Endpoint, telemetry.QueueDepth, telemetry.ExportFailures),
         };
     }
 }
