@@ -148,16 +148,35 @@ internal sealed class AuditActivityMapper(TimeProvider time)
     private void RememberExec(AuditEvent e, int syscallIndex)
     {
         SyscallRecordFields s = SyscallRecordFields.Parse(e.RecordBody(syscallIndex));
-        if (s.Success == false || s.Pid is not long pid || CommandLineArguments.FromExecve(e) is not { } argv)
+        if (s.Success == false || s.Pid is not long pid)
         {
             return;
         }
 
+        // Decide from the executable and argv[0] before decoding the whole command line: beside auditd's exec rules
+        // every exec on the host comes through here, and almost none is a module tool.
         string? exe = AuditValue.DecodeToString(s.Exe);
-        if (HasOurKey(s.Key) || ModuleToolCommand.IsModuleTool(exe, argv))
+        if (!HasOurKey(s.Key) && !ModuleToolCommand.IsModuleTool(exe, ArgumentZero(e)))
+        {
+            return;
+        }
+
+        if (CommandLineArguments.FromExecve(e) is { } argv)
         {
             _execs.Record(pid, new ExecRecord(exe, argv, WorkingDirectory(e)));
         }
+    }
+
+    /// <summary>argv[0] alone when it is a plain field of the first EXECVE record; otherwise the whole command line.</summary>
+    private static string[] ArgumentZero(AuditEvent e)
+    {
+        int execve = e.IndexOf(AuditRecordType.Execve);
+        if (execve >= 0 && e.TryGetField(execve, "a0"u8, out ReadOnlySpan<byte> raw) && AuditValue.DecodeToString(raw) is { } a0)
+        {
+            return [a0];
+        }
+
+        return CommandLineArguments.FromExecve(e) ?? [];
     }
 
     private static LinuxAuditSource Source(AuditEvent e, in SyscallRecordFields s)
