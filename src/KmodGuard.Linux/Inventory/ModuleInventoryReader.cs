@@ -88,7 +88,7 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
     {
         try
         {
-            return KernelModuleIndex.Load($"/lib/modules/{release}", paths.IsReal ? null : paths.Root.TrimEnd('/'));
+            return KernelModuleIndex.Load($"/lib/modules/{release}", paths.IsReal ? null : paths.Root.TrimEnd('/'), aliases: false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

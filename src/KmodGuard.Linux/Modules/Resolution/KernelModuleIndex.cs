@@ -15,10 +15,12 @@ internal sealed class KernelModuleIndex
     public string Directory { get; }
 
     /// <summary>
-    /// Reads modules.dep (required) and modules.alias / modules.symbols (if present) of <paramref name="directory"/>,
-    /// found under <paramref name="readRoot"/> (e.g. /proc/PID/root) when given. Throws IOException when unreadable.
+    /// Reads modules.dep (required) and modules.alias / modules.symbols (if present, and unless
+    /// <paramref name="aliases"/> is false: finding files by module name needs only modules.dep) of
+    /// <paramref name="directory"/>, found under <paramref name="readRoot"/> (e.g. /proc/PID/root) when given. Throws
+    /// IOException when unreadable.
     /// </summary>
-    public static KernelModuleIndex Load(string directory, string? readRoot = null)
+    public static KernelModuleIndex Load(string directory, string? readRoot = null, bool aliases = true)
     {
         var index = new KernelModuleIndex(directory);
         string onDisk = readRoot + directory;
@@ -35,7 +37,7 @@ internal sealed class KernelModuleIndex
             index._modules.TryAdd(ModuleNameOf(path), (path, dependencies));
         }
 
-        foreach (string file in (string[])["modules.alias", "modules.symbols"])
+        foreach (string file in aliases ? (string[])["modules.alias", "modules.symbols"] : [])
         {
             string path = Path.Combine(onDisk, file);
             if (!File.Exists(path))
