@@ -18,8 +18,9 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
     private static readonly string[] HiddenTechniques = [AttackTechniques.Rootkit, AttackTechniques.KernelModulesAndExtensions];
     private static readonly string[] RootkitTechnique = [AttackTechniques.Rootkit];
 
-    /// <summary>Module taint letters that a loaded module carries for as long as it is loaded.</summary>
-    private const string ModuleTaintLetters = "POECF";
+    /// <summary>Module taint letters that a loaded module carries for as long as it is loaded (POECF).</summary>
+    private static readonly string ModuleTaintLetters =
+        string.Concat(Enum.GetValues<KernelModuleMessageKind>().Select(KernelModuleMessage.TaintLetterOf).OfType<char>());
 
     private readonly SysModuleReader _sys = new(paths);
 
@@ -199,7 +200,7 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
             {
                 if (!modules.Exists(m => m.Taint?.Contains(flag.Letter, StringComparison.Ordinal) == true))
                 {
-                    string[] named = messages.Where(m => TaintOf(m.Kind) == flag.Letter && m.ModuleName is not null).Select(m => m.ModuleName!).Distinct().ToArray();
+                    string[] named = messages.Where(m => m.TaintLetter == flag.Letter && m.ModuleName is not null).Select(m => m.ModuleName!).Distinct().ToArray();
                     findings.Add(new InventoryFinding(
                         InventoryFindingKind.UnexplainedTaint, null, Severity.Medium,
                         $"the kernel is tainted '{flag.Letter}' ({flag.Meaning}) but no loaded module carries it: the module that caused it was unloaded, or is hidden" +
@@ -211,15 +212,4 @@ internal sealed class ModuleInventoryReader(HostPaths paths, Func<string, Module
 
         return findings;
     }
-
-    /// <summary>The taint letter a kernel message announces, if any.</summary>
-    private static char? TaintOf(KernelModuleMessageKind kind) => kind switch
-    {
-        KernelModuleMessageKind.SignatureMissing => 'E',
-        KernelModuleMessageKind.OutOfTree => 'O',
-        KernelModuleMessageKind.LicenseTaint => 'P',
-        KernelModuleMessageKind.Staging => 'C',
-        KernelModuleMessageKind.ForcedLoad => 'F',
-        _ => null,
-    };
 }

@@ -6,6 +6,18 @@ namespace KmodGuard.Linux.KernelLog;
 internal sealed record KernelModuleMessage(KernelModuleMessageKind Kind, string? ModuleName, string Text, ulong Sequence, TimeSpan SinceBoot, DateTimeOffset Time)
 {
     /// <summary>The kernel refused the load (the module is not in the kernel), rather than loading it with a taint.</summary>
-    public bool LoadRefused => Kind is not (KernelModuleMessageKind.SignatureMissing or KernelModuleMessageKind.OutOfTree
-        or KernelModuleMessageKind.LicenseTaint or KernelModuleMessageKind.Staging or KernelModuleMessageKind.ForcedLoad);
+    public bool LoadRefused => TaintLetter is null;
+
+    /// <summary>The taint letter the message announces (the module was loaded and carries it), if any.</summary>
+    public char? TaintLetter => TaintLetterOf(Kind);
+
+    public static char? TaintLetterOf(KernelModuleMessageKind kind) => kind switch
+    {
+        KernelModuleMessageKind.SignatureMissing => 'E',
+        KernelModuleMessageKind.OutOfTree => 'O',
+        KernelModuleMessageKind.LicenseTaint => 'P',
+        KernelModuleMessageKind.Staging => 'C',
+        KernelModuleMessageKind.ForcedLoad => 'F',
+        _ => null,
+    };
 }
