@@ -16,6 +16,7 @@ internal static partial class LibC
     public const int SeekEnd = 2;
     public const short PollIn = 0x1;
     public const int SigKill = 9;
+    public const int SigTerm = 15;
 
     /// <summary>delete_module(2): glibc's export is the bare syscall, with no per-architecture numbers to keep.</summary>
     [LibraryImport(Library, EntryPoint = "delete_module", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -77,11 +77,7 @@ public class ServiceStartupBenchmarks
         // SIGTERM as systemd stops it: `run` then removes its rules and unregisters, so the next start finds the kernel
         // as a real restart would (SIGKILL would leave rules and a dead registration behind, and the next start would
         // measure their repair).
-        using (Process kill = Process.Start("/bin/kill", ["-TERM", _agent.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            kill.WaitForExit();
-        }
-
+        KmodGuard.Linux.LibC.Kill(_agent.Id, KmodGuard.Linux.LibC.SigTerm);
         if (!_agent.WaitForExit(TimeSpan.FromSeconds(30)))
         {
             _agent.Kill();

@@ -104,7 +104,7 @@ internal sealed class AuditdProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            NativeTools.Run("/bin/kill", "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            LibC.Kill(_process.Id, LibC.SigTerm);
             if (!_process.WaitForExit(5000))
             {
                 _process.Kill();

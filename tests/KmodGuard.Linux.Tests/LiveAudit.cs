@@ -9,6 +9,14 @@ internal static class LiveAudit
 
     public static void SkipUnlessAvailable() => Skip.If(Unavailable.Value is not null, Unavailable.Value);
 
+    /// <summary>Only one process can be the audit daemon: a test that starts the agent in unicast mode needs none.</summary>
+    public static void SkipIfDaemonRegistered()
+    {
+        using AuditNetlinkSocket probe = AuditNetlinkSocket.Open();
+        uint pid = new AuditControl(probe).GetStatus().Pid;
+        Skip.If(pid != 0, $"another audit daemon (pid {pid}) is registered");
+    }
+
     private static string? Probe()
     {
         if (!OperatingSystem.IsLinux())

@@ -66,6 +66,30 @@ internal sealed class AgentProcess : IDisposable
         return new AgentProcess(Process.Start(psi)!);
     }
 
+    /// <summary>
+    /// <c>kmodguard run</c> with its files under <paramref name="dir"/> (the built-in policy unless
+    /// <paramref name="policy"/> names one), once the kernel's audit subsystem is free for it (the test skips, saying
+    /// why, otherwise), waited for until its log says <paramref name="logged"/>.
+    /// </summary>
+    public static AgentProcess StartRun(string dir, string? policy = null, IReadOnlyDictionary<string, string>? environment = null, string logged = "started in")
+    {
+        LiveAudit.SkipUnlessAvailable();
+        NativeTools.SkipUnlessBuilt(NativeTools.ModTest);
+        LiveAudit.SkipIfDaemonRegistered();
+        AgentProcess agent = Start(environment, RunArguments(dir, policy));
+        agent.WaitForLog(logged);
+        return agent;
+    }
+
+    public static string[] RunArguments(string dir, string? policy = null) =>
+    [
+        "run",
+        "--config", Path.Combine(dir, "absent.yaml"),
+        "--policy", policy ?? Path.Combine(dir, "absent-policy.yaml"),
+        "--state-dir", Path.Combine(dir, "state"),
+        "--status-socket", Path.Combine(dir, "run", "status.sock"),
+    ];
+
     /// <summary>Waits for a stderr line containing <paramref name="text"/>; fails with the agent's log if it never comes.</summary>
     public void WaitForLog(string text, TimeSpan? timeout = null)
     {
@@ -100,7 +124,7 @@ internal sealed class AgentProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            NativeTools.Run("/bin/kill", "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            LibC.Kill(_process.Id, LibC.SigTerm);
         }
 
         if (!_process.WaitForExit(timeout ?? TimeSpan.FromSeconds(30)))

@@ -36,10 +36,7 @@ public sealed class LiveAgentTelemetryTests : IDisposable
     {
         LiveAudit.SkipUnlessAvailable();
         NativeTools.SkipUnlessBuilt(NativeTools.ModTest);
-        using (AuditNetlinkSocket probe = AuditNetlinkSocket.Open())
-        {
-            Skip.If(new AuditControl(probe).GetStatus().Pid != 0, "another audit daemon is registered");
-        }
+        LiveAudit.SkipIfDaemonRegistered();
 
         await using AspireDashboard dashboard = await AspireDashboard.StartAsync();
         string service = $"kmodguard-live-{protocol.Replace('/', '-')}-{Environment.ProcessId}";
@@ -51,11 +48,8 @@ public sealed class LiveAgentTelemetryTests : IDisposable
             ["OTEL_SERVICE_NAME"] = service,
         };
         string[] lines;
-        using (AgentProcess agent = AgentProcess.Start(environment,
-            "run", "--config", Path.Combine(_dir, "absent.yaml"), "--policy", Path.Combine(_dir, "policy.yaml"),
-            "--state-dir", Path.Combine(_dir, "state"), "--status-socket", Path.Combine(_dir, "run", "status.sock")))
+        using (AgentProcess agent = AgentProcess.StartRun(_dir, Path.Combine(_dir, "policy.yaml"), environment))
         {
-            agent.WaitForLog("started in");
             NativeTools.Run(NativeTools.ModTest, "init");
             NativeTools.Run(NativeTools.ModTest, "delete", "rootkit", "--comm", "evil loader");
             agent.WaitForRecord(r => r.TryGetProperty("kmodguard.verdict", out JsonElement v) && v.GetString() == "deny");

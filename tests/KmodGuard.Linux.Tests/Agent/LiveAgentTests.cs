@@ -16,32 +16,7 @@ public sealed class LiveAgentTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private AgentProcess StartAgent(params string[] extra) => StartAgentUntil("started in", extra);
-
-    private AgentProcess StartAgentUntil(string logged, params string[] extra)
-    {
-        LiveAudit.SkipUnlessAvailable();
-        NativeTools.SkipUnlessBuilt(NativeTools.ModTest);
-        using (AuditNetlinkSocket probe = AuditNetlinkSocket.Open())
-        {
-            AuditStatus status = new AuditControl(probe).GetStatus();
-            Skip.If(status.Pid != 0, $"another audit daemon (pid {status.Pid}) is registered");
-        }
-
-        AgentProcess agent = AgentProcess.Start(null, RunArguments(extra));
-        agent.WaitForLog(logged);
-        return agent;
-    }
-
-    private string[] RunArguments(params string[] extra) =>
-    [
-        "run",
-        "--config", Path.Combine(_dir, "absent.yaml"),
-        "--policy", Path.Combine(_dir, "absent-policy.yaml"),
-        "--state-dir", Path.Combine(_dir, "state"),
-        "--status-socket", Path.Combine(_dir, "run", "status.sock"),
-        .. extra,
-    ];
+    private AgentProcess StartAgent(string logged = "started in") => AgentProcess.StartRun(_dir, logged: logged);
 
     private static string Str(JsonElement r, string key) => r.TryGetProperty(key, out JsonElement v) ? v.ToString() : "(absent)";
 
@@ -143,7 +118,7 @@ public sealed class LiveAgentTests : IDisposable
     public void A_stop_during_start_up_still_leaves_the_kernel_as_it_was()
     {
         using var state = new KernelAuditState();
-        using (AgentProcess agent = StartAgentUntil("audit mode"))
+        using (AgentProcess agent = StartAgent("audit mode"))
         {
             Assert.Equal(0, agent.Stop()); // SIGTERM while the session is being set up, before READY
         }
@@ -162,7 +137,7 @@ public sealed class LiveAgentTests : IDisposable
         first.Kill(); // leaves its rules, its settings and its registration behind
         Assert.Equal((uint)first.Pid, state.Control.GetStatus().Pid);
 
-        using AgentProcess second = AgentProcess.Start(null, RunArguments());
+        using AgentProcess second = AgentProcess.Start(null, AgentProcess.RunArguments(_dir));
         second.WaitForLog("started in");
         Assert.Contains(second.Errors, l => l.Contains("audit mode Unicast", StringComparison.Ordinal) && l.Contains("no longer runs", StringComparison.Ordinal));
         Assert.Equal((uint)second.Pid, state.Control.GetStatus().Pid);
