@@ -10,16 +10,11 @@ set -euo pipefail
 
 RATE=${1:-20000}
 DURATION=${2:-30}
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-AGENT=${AGENT:-$ROOT/artifacts/publish/kmodguard}
-MODTEST=$ROOT/artifacts/native/linux/kmodguard-modtest
-LATENCY=$ROOT/artifacts/native/linux/decision-latency
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 HZ=$(getconf CLK_TCK)
 
-for f in "$AGENT" "$MODTEST" "$LATENCY"; do
-  [ -x "$f" ] || { echo "missing $f: run ./build.sh build and the NativeAOT publish first (./build.sh loadtest does both)" >&2; exit 2; }
-done
-[ "$(id -u)" -eq 0 ] || { echo "the live load harness needs root" >&2; exit 2; }
+require_harness "live load harness"
 command -v auditctl >/dev/null || { echo "needs auditctl/auditd (Debian package auditd)" >&2; exit 2; }
 if [ "$(auditctl -s | awk '$1=="pid"{print $2}')" != "0" ]; then
   echo "an audit daemon is already registered; stop it first" >&2
@@ -48,10 +43,8 @@ report() { # name events ticks lost seconds
 echo "== live load: $RATE module syscalls/s for $DURATION s (delete_module, ENOSYS on kernels without module support)"
 
 # --- 1. kmodguard -------------------------------------------------------------------------------
-"$AGENT" run --config "$WORK/absent.yaml" --policy "$WORK/absent-policy.yaml" --state-dir "$WORK/state" \
-  --status-socket "$WORK/status.sock" 2>"$WORK/agent.err" | "$LATENCY" >"$WORK/latency.txt" &
-for _ in $(seq 100); do grep -q "started in" "$WORK/agent.err" 2>/dev/null && break; sleep 0.1; done
-AGENT_PID=$(pgrep -n -x kmodguard)
+agent_run "$WORK" | "$LATENCY" >"$WORK/latency.txt" &
+AGENT_PID=$(agent_started "$WORK")
 sleep 2
 IDLE_RSS=$(rss_kb "$AGENT_PID" VmRSS)
 L0=$(lost); T0=$(ticks "$AGENT_PID")
